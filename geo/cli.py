@@ -1,0 +1,262 @@
+"""Command line: article files -> geocoded mentions as JSON Lines, GeoJSON or CSV.
+
+Stage input is the article files named on the command line; output is text
+on stdout (one JSON object per file, one FeatureCollection, or CSV rows).
+
+Subcommands::
+
+    news-atlas [--cache-dir DIR] [--online | --offline] extract FILE... [--format jsonl|geojson|csv]
+    news-atlas [--cache-dir DIR] [--online | --offline] build-gazetteer [--force]
+
+The global options may also follow the subcommand.  Exit status: 0 on
+success; 2 when a file could not be read (the others are still processed),
+or for a bad setting or usage; 1 when the run cannot proceed (for instance,
+the gazetteer is missing).  This is the only module that configures logging.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from geo.articles import load_article
+from geo.config import SETTINGS, Settings
+from geo.exc import ArticleError, ConfigurationError, GeoError
+from geo.models import GeocodedMention
+from geo.pipeline import Geoparser
+
+logger = logging.getLogger(__name__)
+
+PROG = "news-atlas"
+FORMATS: tuple[str, ...] = ("jsonl", "geojson", "csv")
+CSV_COLUMNS: tuple[str, ...] = (
+    "source",
+    "start",
+    "end",
+    "text",
+    "kind",
+    "sentence_start",
+    "sentence_end",
+    "place_name",
+    "lat",
+    "lon",
+    "country_code",
+    "feature",
+    "geonameid",
+)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``news-atlas`` command line.
+
+    Parameters
+    ----------
+    argv:
+        The arguments after the program name; ``sys.argv[1:]`` when omitted.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 when any input file or setting was
+        bad, 1 when the run could not proceed (e.g. no gazetteer).
+
+    Raises
+    ------
+    SystemExit
+        From argparse, for ``--help`` or a usage error.
+
+    Examples
+    --------
+    >>> main(["extract", "--format", "geojson", "article.md"])  # doctest: +SKIP
+    0
+    """
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format=f"{PROG}: %(levelname)s: %(message)s")
+    try:
+        settings = Settings.load(cache_dir=getattr(args, "cache_dir", None), online=getattr(args, "online", None))
+    except ConfigurationError as err:
+        _error(str(err))
+        return EXIT_BAD_INPUT
+    try:
+        return int(args.command(args, settings))
+    except GeoError as err:
+        _error(str(err))
+        return EXIT_FAILED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with help for the global options taken from ``SETTINGS``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Parses ``extract`` and ``build-gazetteer``; the chosen subcommand's
+        function is ``args.command(args, settings) -> int``.
+    """
+    # Defaults are SUPPRESS so that a subparser (which shares these options, so
+    # they may follow the subcommand) does not overwrite a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--cache-dir", default=argparse.SUPPRESS, metavar="DIR", help=_setting_help("cache_dir"))
+    online = common.add_mutually_exclusive_group()
+    online.add_argument("--online", dest="online", action="store_true", default=argparse.SUPPRESS,
+                        help=_setting_help("online"))
+    online.add_argument("--offline", dest="online", action="store_false", default=argparse.SUPPRESS,
+                        help="Use only the offline gazetteer (the default).")
+
+    parser = argparse.ArgumentParser(
+        prog=PROG, parents=[common], description="Find and map the places news articles mention."
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    extract = commands.add_parser(
+        "extract", parents=[common], help="Geoparse article files and write the mentions to stdout."
+    )
+    extract.add_argument("files", nargs="+", metavar="FILE", help="Article files: .md with front matter, or .txt.")
+    extract.add_argument("--format", choices=FORMATS, default="jsonl",
+                         help="jsonl: one object per file; geojson: one FeatureCollection of places; "
+                              "csv: one row per mention (default: %(default)s).")
+    extract.set_defaults(command=_extract)
+
+    build = commands.add_parser(
+        "build-gazetteer", parents=[common], help="Build the offline gazetteer index in the cache folder."
+    )
+    build.add_argument("--force", action="store_true", help="Rebuild the index even if it exists.")
+    build.set_defaults(command=_build_gazetteer)
+    return parser
+
+
+def _extract(args: argparse.Namespace, settings: Settings) -> int:
+    """``extract``: geoparse each file, keep going past bad ones."""
+    geoparser = Geoparser.from_settings(settings)
+    writer = _WRITERS[args.format](sys.stdout)
+    failed = False
+    for source in args.files:
+        try:
+            article = load_article(source)
+        except ArticleError as err:
+            _error(str(err))
+            failed = True
+            continue
+        writer.add(source, article.text, geoparser.geoparse(article.text))
+    writer.close()
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _build_gazetteer(args: argparse.Namespace, settings: Settings) -> int:
+    """``build-gazetteer``: build (or find) the index and say where it is."""
+    # Imported here: building needs modules the other commands never load.
+    from geo.gazetteer.build import ensure_gazetteer
+
+    built = ensure_gazetteer(settings, force=args.force)
+    where = built if isinstance(built, (str, os.PathLike)) else settings.gazetteer_path
+    sys.stdout.write(f"Gazetteer index: {os.fspath(where)}\n")
+    return EXIT_OK
+
+
+def _error(message: str) -> None:
+    """One error line on stderr, in argparse's style."""
+    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def _setting_help(name: str) -> str:
+    """The help text of a setting, from the declarative ``SETTINGS`` table."""
+    return next(s.help for s in SETTINGS if s.name == name)
+
+
+class _JsonLinesWriter:
+    """One JSON object per article, written as soon as it is geoparsed."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def add(self, source: str, text: str, mentions: Sequence[GeocodedMention]) -> None:
+        record = {"source": source, "text": text, "mentions": [m.as_json() for m in mentions]}
+        self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.out.flush()
+
+    def close(self) -> None:
+        self.out.flush()
+
+
+class _GeoJsonWriter:
+    """One FeatureCollection: a Point per distinct place, written at the end."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.features: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def add(self, source: str, text: str, mentions: Sequence[GeocodedMention]) -> None:
+        for geocoded in mentions:
+            place = geocoded.place
+            if place is None:
+                continue
+            key = (place.geonameid, place.name, place.lat, place.lon)
+            feature = self.features.get(key)
+            if feature is None:
+                feature = {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+                    "properties": {
+                        "name": place.name,
+                        "country_code": place.country_code,
+                        "feature": place.feature,
+                        "geonameid": place.geonameid,
+                        "source": place.source,
+                        "mentions": 0,
+                        "kinds": [],
+                        "articles": [],
+                    },
+                }
+                self.features[key] = feature
+            properties = feature["properties"]
+            properties["mentions"] += 1
+            if geocoded.mention.kind not in properties["kinds"]:
+                properties["kinds"] = sorted([*properties["kinds"], geocoded.mention.kind])
+            if source not in properties["articles"]:
+                properties["articles"].append(source)
+
+    def close(self) -> None:
+        collection = {"type": "FeatureCollection", "features": list(self.features.values())}
+        self.out.write(json.dumps(collection, ensure_ascii=False) + "\n")
+        self.out.flush()
+
+
+class _CsvWriter:
+    """A header, then one row per mention; place columns empty when unplaced."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        # "\n" rather than csv's "\r\n": stdout is a text stream that already translates newlines.
+        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer.writerow(CSV_COLUMNS)
+
+    def add(self, source: str, text: str, mentions: Sequence[GeocodedMention]) -> None:
+        for geocoded in mentions:
+            m, place = geocoded.mention, geocoded.place
+            row: list[Any] = [source, m.start, m.end, m.text, m.kind, m.sentence[0], m.sentence[1]]
+            if place is None:
+                row += [""] * 6
+            else:
+                geonameid = "" if place.geonameid is None else place.geonameid
+                row += [place.name, place.lat, place.lon, place.country_code, place.feature, geonameid]
+            self.writer.writerow(row)
+
+    def close(self) -> None:
+        self.out.flush()
+
+
+_WRITERS: dict[str, type[_JsonLinesWriter] | type[_GeoJsonWriter] | type[_CsvWriter]] = {
+    "jsonl": _JsonLinesWriter,
+    "geojson": _GeoJsonWriter,
+    "csv": _CsvWriter,
+}

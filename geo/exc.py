@@ -1,0 +1,30 @@
+"""Errors raised by the geo package.
+
+Exception tree::
+
+    GeoError
+    ├── ConfigurationError (ValueError)     a setting has a bad value
+    ├── GeocoderNotFound (ValueError)       unknown geocoder name
+    ├── GazetteerDataError (OSError)        the gazetteer cannot be built or read
+    └── ArticleError (ValueError)           an article file cannot be read
+"""
+
+
+class GeoError(Exception):
+    """Root of every error the geo package raises on purpose."""
+
+
+class ConfigurationError(GeoError, ValueError):
+    """A setting has a value that cannot be used."""
+
+
+class GeocoderNotFound(GeoError, ValueError):
+    """``get_geocoder`` was given a name that is not registered."""
+
+
+class GazetteerDataError(GeoError, OSError):
+    """The gazetteer's source data or its built index is missing or broken."""
+
+
+class ArticleError(GeoError, ValueError):
+    """An article file is missing, unreadable, binary or not UTF-8."""

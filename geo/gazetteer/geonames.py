@@ -1,0 +1,95 @@
+"""The offline gazetteer: name -> places, from the built SQLite index.
+
+Input: a name as written in an article.  Output: ``Place`` records (or
+geopy ``Location`` through ``geocode``).  The index is built by
+``geo.gazetteer.build`` from registry packages; opening it is instant, and
+lookups are memoised.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import lru_cache
+from pathlib import Path
+
+from geo.config import Settings
+from geo.exc import GazetteerDataError
+from geo.gazetteer.base import MATCH_DEMONYM, Gazetteer, context_free_rank, normalise_name
+from geo.models import Place
+
+_COLUMNS = "p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.feature, p.population, p.source, n.match"
+
+
+class GeoNamesGazetteer(Gazetteer):
+    """Gazetteer over the index built from GeoNames, countryinfo and our tables.
+
+    Parameters
+    ----------
+    path:
+        The built index (see ``geo.gazetteer.build.ensure_gazetteer``).
+
+    Raises
+    ------
+    GazetteerDataError
+        When the file is missing or is not a gazetteer index.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise GazetteerDataError(
+                f"Gazetteer index not found at {self.path}. Run `python -m geo build-gazetteer` "
+                "or `make run`, which builds it."
+            )
+        try:
+            self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._conn.execute("SELECT 1 FROM names LIMIT 1").fetchone()
+        except sqlite3.DatabaseError as err:
+            raise GazetteerDataError(
+                f"{self.path} is not a gazetteer index ({err}). Delete it and run `python -m geo build-gazetteer`."
+            ) from err
+        self.lookup = lru_cache(maxsize=65_536)(self._lookup)
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> "GeoNamesGazetteer":
+        """Open the index named by the settings, building it first if it is missing or stale."""
+        from geo.gazetteer.build import ensure_gazetteer
+
+        return cls(ensure_gazetteer(settings or Settings.load()))
+
+    def _lookup(self, key: str) -> tuple[Place, ...]:
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?", (key,)
+        ).fetchall()
+        places = [
+            Place(
+                name=name,
+                lat=lat,
+                lon=lon,
+                country_code=country_code,
+                feature=feature,
+                geonameid=geonameid,
+                source=source,
+                population=population,
+                admin1=admin1,
+                raw={"match": match, "key": key},
+            )
+            for geonameid, name, lat, lon, country_code, admin1, feature, population, source, match in rows
+        ]
+        unique: dict[tuple, Place] = {}
+        for place in sorted(places, key=context_free_rank):
+            unique.setdefault((place.source, place.geonameid, place.name, place.lat, place.lon), place)
+        return tuple(unique.values())
+
+    def candidates(self, name: str, *, limit: int = 20) -> list[Place]:
+        places = [p for p in self.lookup(normalise_name(name)) if p.raw["match"] != MATCH_DEMONYM]
+        return places[:limit]
+
+    def demonym_places(self, name: str) -> list[Place]:
+        places = [p for p in self.lookup(normalise_name(name)) if p.raw["match"] == MATCH_DEMONYM]
+        return sorted(places, key=lambda p: -p.population)
+
+    def close(self) -> None:
+        """Close the index file."""
+        self._conn.close()

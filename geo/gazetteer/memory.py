@@ -1,0 +1,68 @@
+"""A small gazetteer held in memory, for tests and demos.
+
+It answers like the GeoNames gazetteer, from a handful of places given to
+its constructor, so tests of the stages above run without the built index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+
+from geo.gazetteer.base import (
+    MATCH_ALIAS,
+    MATCH_DEMONYM,
+    MATCH_PRIMARY,
+    Gazetteer,
+    context_free_rank,
+    normalise_name,
+)
+from geo.models import Place
+
+
+class InMemoryGazetteer(Gazetteer):
+    """Gazetteer over an explicit list of places.
+
+    Parameters
+    ----------
+    places:
+        The places; each is found by its own ``name``.
+    aliases:
+        Extra names by place name, e.g. ``{"United Kingdom": ["UK", "Britain"]}``.
+    demonyms:
+        Nouns for peoples by place name, e.g. ``{"Syria": ["Syrian", "Syrians"]}``.
+    """
+
+    def __init__(
+        self,
+        places: Iterable[Place],
+        *,
+        aliases: Mapping[str, Sequence[str]] | None = None,
+        demonyms: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        super().__init__()
+        self._names: dict[str, list[Place]] = {}
+        self._demonyms: dict[str, list[Place]] = {}
+        by_name = {}
+        for place in places:
+            by_name[place.name] = place
+            self._add(self._names, place.name, place, MATCH_PRIMARY)
+        for place_name, names in (aliases or {}).items():
+            for name in names:
+                self._add(self._names, name, by_name[place_name], MATCH_ALIAS)
+        for place_name, names in (demonyms or {}).items():
+            for name in names:
+                self._add(self._demonyms, name, by_name[place_name], MATCH_DEMONYM)
+
+    @staticmethod
+    def _add(index: dict[str, list[Place]], name: str, place: Place, match: str) -> None:
+        key = normalise_name(name)
+        tagged = replace(place, raw={**place.raw, "match": match, "key": key})
+        index.setdefault(key, []).append(tagged)
+
+    def candidates(self, name: str, *, limit: int = 20) -> list[Place]:
+        found = self._names.get(normalise_name(name), [])
+        return sorted(found, key=context_free_rank)[:limit]
+
+    def demonym_places(self, name: str) -> list[Place]:
+        return list(self._demonyms.get(normalise_name(name), []))

@@ -1,0 +1,119 @@
+"""Typed records passed between the pipeline stages.
+
+``Article`` (loader) -> ``Mention`` (extract) -> ``GeocodedMention`` (resolve),
+with ``Place`` the gazetteer's answer.  All are frozen: a stage never edits
+what an earlier stage produced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+MentionKind = Literal["toponym", "demonym"]
+MENTION_KINDS: tuple[MentionKind, ...] = ("toponym", "demonym")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A point on the earth with its GeoNames identity.
+
+    ``feature`` is the GeoNames ``class.code`` (``"P.PPL"``, ``"A.PCLI"``,
+    ``"H.CHN"``); ``source`` names the data the place came from.
+    """
+
+    name: str
+    lat: float
+    lon: float
+    country_code: str
+    feature: str
+    geonameid: int | None
+    source: str
+    population: int = 0
+    admin1: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not (-90.0 <= self.lat <= 90.0 and -180.0 <= self.lon <= 180.0):
+            raise ValueError(f"Place {self.name!r} has invalid coordinates ({self.lat!r}, {self.lon!r})")
+
+    @property
+    def feature_class(self) -> str:
+        """The GeoNames feature class letter: A, P, H, L, T..."""
+        return self.feature.split(".", 1)[0]
+
+    def as_json(self) -> dict[str, Any]:
+        """The place as the CLI's JSON ``place`` object."""
+        return {
+            "name": self.name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "country_code": self.country_code,
+            "feature": self.feature,
+            "geonameid": self.geonameid,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of an article's text that names a place or its people.
+
+    Offsets are Python ``str`` indices into the geoparsed text, end exclusive.
+    ``sentence`` and ``paragraph`` are the (start, end) offsets of the
+    enclosing sentence and paragraph, for excerpts.  ``key`` is the
+    normalised name it is looked up by; ``cues`` are the textual evidence the
+    recogniser saw ("locative": after "in", "near"...; "container:<key>": in
+    "X, <key>"; "weak": a small place that needs support from the article).
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: MentionKind
+    sentence: tuple[int, int]
+    paragraph: tuple[int, int]
+    key: str = ""
+    cues: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"Mention {self.text!r} has invalid offsets ({self.start}, {self.end})")
+        if self.kind not in MENTION_KINDS:
+            raise ValueError(f"Mention kind must be one of {MENTION_KINDS}, not {self.kind!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class GeocodedMention:
+    """A mention with the place it was resolved to (``None``: found but not placed)."""
+
+    mention: Mention
+    place: Place | None
+
+    def as_json(self) -> dict[str, Any]:
+        """The mention as one element of the CLI's JSON ``mentions`` list."""
+        m = self.mention
+        return {
+            "start": m.start,
+            "end": m.end,
+            "text": m.text,
+            "kind": m.kind,
+            "sentence": list(m.sentence),
+            "place": self.place.as_json() if self.place else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A news article: its text and what is known about it."""
+
+    id: str
+    title: str
+    text: str
+    author: str = ""
+    date: dt.date | None = None
+    source: str = ""
+    url: str = ""
+    path: str = ""

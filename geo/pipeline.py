@@ -1,0 +1,67 @@
+"""Compose the stages: text -> mentions (extract) -> geocoded mentions (resolve).
+
+``Geoparser`` holds what is costly to open (the gazetteer index, the online
+geocoder) so that it is opened once and used for every article.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from geo.config import Settings
+from geo.extract import extract_mentions, load_lexicon
+from geo.gazetteer.base import Gazetteer
+from geo.models import Article, GeocodedMention
+from geo.resolve import OnlineLookup, resolve_mentions
+
+logger = logging.getLogger(__name__)
+
+
+class Geoparser:
+    """Finds and places every place an article mentions.
+
+    Parameters
+    ----------
+    gazetteer:
+        The offline gazetteer (any ``geo.gazetteer.Gazetteer``).
+    settings:
+        ``adjectives`` decides whether nationality adjectives are mapped.
+    online:
+        Optional lookup for names the gazetteer cannot place.
+
+    Examples
+    --------
+    >>> parser = Geoparser.from_settings()  # doctest: +SKIP
+    >>> [m.place.name for m in parser.geoparse("Refugees camp in Calais.")]  # doctest: +SKIP
+    ['Calais']
+    """
+
+    def __init__(
+        self, gazetteer: Gazetteer, *, settings: Settings | None = None, online: OnlineLookup | None = None
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.settings = settings or Settings.load()
+        self.online = online
+        load_lexicon()
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> "Geoparser":
+        """Open the offline gazetteer (building it if needed) and, when enabled, the online one."""
+        from geo.gazetteer.geonames import GeoNamesGazetteer
+
+        settings = settings or Settings.load()
+        online = None
+        if settings.online:
+            from geo.gazetteer.online import OnlineGeocoder
+
+            online = OnlineGeocoder.from_settings(settings).place
+        return cls(GeoNamesGazetteer.from_settings(settings), settings=settings, online=online)
+
+    def geoparse(self, text: str) -> list[GeocodedMention]:
+        """Every mention of a place or its people in ``text``, placed where possible."""
+        mentions = extract_mentions(text, self.gazetteer, adjectives=self.settings.adjectives)
+        return resolve_mentions(mentions, self.gazetteer, online=self.online)
+
+    def geoparse_article(self, article: Article) -> list[GeocodedMention]:
+        """``geoparse`` of an article's text."""
+        return self.geoparse(article.text)

@@ -1,0 +1,92 @@
+"""Split text into paragraphs, sentences and word tokens, keeping offsets.
+
+Input: a ``str``.  Output: ``Token`` and ``(start, end)`` spans whose
+offsets are Python ``str`` indices into that same string, so every later
+stage can point back into the article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words with inner hyphens or apostrophes stay one token ("Hénin-Beaumont",
+# "O'Hare"); dotted abbreviations ("U.S.", "W.Va.", "D.C.") too.
+_TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|\w+(?:[-'’]\w+)*|[^\w\s]")
+_POSSESSIVE = re.compile(r"['’]s$")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+# A sentence ends at . ! ? (and closing quotes or brackets) before a space
+# and a capital, a digit or an opening quote, unless the word before the
+# full stop is a known abbreviation.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st mt ft gen sen rep gov capt lt col sgt maj cpl adm rev "
+    "inc co corp ltd no vs etc jan feb mar apr aug sept sep oct nov dec "
+    "ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn "
+    "miss mo mont neb nebr nev okla ore pa tenn tex vt va wash wis wisc wyo".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word or punctuation mark with its offsets; a possessive 's is cut off."""
+
+    start: int
+    end: int
+    text: str
+    possessive: bool = False
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def is_capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Word and punctuation tokens of ``text[start:end]``, with offsets into ``text``."""
+    tokens = []
+    for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        word = match.group()
+        possessive = _POSSESSIVE.search(word)
+        if possessive and len(word) > 2:
+            tokens.append(Token(match.start(), match.start() + possessive.start(), word[: possessive.start()], True))
+        else:
+            tokens.append(Token(match.start(), match.end(), word))
+    return tokens
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: blocks of text between blank lines, trimmed."""
+    spans = []
+    position = 0
+    for brk in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((position, brk.start()))
+        position = brk.end()
+    spans.append((position, len(text)))
+    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each sentence within the paragraph ``text[start:end]``."""
+    spans = []
+    position = start
+    for stop in _SENTENCE_END.finditer(text, start, end):
+        before = text[position : stop.start()].split()
+        last_word = before[-1].rstrip(".").lower() if before else ""
+        if text[stop.start()] == "." and (last_word in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last_word)):
+            continue
+        spans.append((position, stop.end()))
+        position = stop.end()
+    spans.append((position, end))
+    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

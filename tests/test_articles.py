@@ -1,0 +1,179 @@
+"""Tests for geo.articles: article files -> Article, and the errors for bad files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from geo.articles import load_article, load_articles
+from geo.config import Settings
+from geo.exc import ArticleError
+
+DATA = Path(__file__).parent / "data"
+SEED_DIR = Settings.load(environ={}).articles_dir
+
+GOOD = [
+    (
+        SEED_DIR / "calais-police-attack-camp-2014-05-29.md",
+        {
+            "id": "calais-police-attack-camp-2014-05-29",
+            "title": "Police attack immigrant camp in Calais, France",
+            "author": "Pierre Mabut",
+            "date": dt.date(2014, 5, 29),
+            "source": "World Socialist Web Site",
+            "url": "",
+        },
+        "Stepped-up attacks on immigrants",
+    ),
+    (
+        SEED_DIR / "calais-mayor-threatens-port-2014-09-06.md",
+        {
+            "id": "calais-mayor-threatens-port-2014-09-06",
+            "title": "France: Calais mayor demands crackdown on migrants, threatens to block port",
+            "author": "Stéphane Hugues",
+            "date": dt.date(2014, 9, 6),
+            "source": "World Socialist Web Site",
+            "url": "",
+        },
+        "Calais mayor Natacha Bouchart",
+    ),
+    (
+        DATA / "plain.txt",
+        {"id": "plain", "title": "Riot police clear camps in Calais", "author": "", "date": None, "source": ""},
+        "# Riot police clear camps in Calais\n",
+    ),
+    (
+        DATA / "bom.txt",
+        {"id": "bom", "title": "Bom headline from Lille", "author": "", "date": None},
+        "Bom headline from Lille\n",
+    ),
+    (
+        DATA / "bom.md",
+        {"id": "bom-article", "title": "A file with a byte-order mark", "date": dt.date(2014, 6, 1)},
+        "Migrants waited in Calais",
+    ),
+    (
+        DATA / "no-front-matter.md",
+        {"id": "no-front-matter", "title": "Dover ferries", "author": "", "date": None},
+        "# Dover ferries\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected", "text_start"),
+    GOOD,
+    ids=["seed-police-camp", "seed-mayor-port", "plain-txt", "bom-txt", "bom-md", "md-without-front-matter"],
+)
+def test_load_good_article(path: Path, expected: dict[str, object], text_start: str) -> None:
+    article = load_article(path)
+    for name, value in expected.items():
+        assert getattr(article, name) == value, name
+    assert article.text.startswith(text_start)
+    assert not article.text.startswith("\ufeff")
+    assert "---" not in article.text[:5]
+    assert article.path == str(path)
+
+
+def test_txt_text_is_the_file_unchanged() -> None:
+    path = DATA / "plain.txt"
+    assert load_article(path).text == path.read_bytes().decode("utf-8")
+
+
+def test_md_text_is_the_body_after_the_front_matter() -> None:
+    article = load_article(SEED_DIR / "calais-police-attack-camp-2014-05-29.md")
+    assert "author:" not in article.text
+    assert article.text == article.text.strip()
+
+
+def test_md_rule_in_body_is_not_front_matter() -> None:
+    assert "A second part after a rule." in load_article(DATA / "no-front-matter.md").text
+
+
+def test_load_article_accepts_str_path() -> None:
+    assert load_article(str(DATA / "plain.txt")).id == "plain"
+
+
+BAD = [
+    (DATA / "no-such-article.md", ["does not exist"]),
+    (DATA, ["is a directory"]),
+    (DATA / "binary.txt", ["binary", "NUL"]),
+    (DATA / "latin1.txt", ["not UTF-8", "byte offset 3", "0xe9"]),
+    (DATA / "bad-yaml.md", ["bad front matter", "flow sequence on line 3", "on line 4"]),
+    (DATA / "unclosed.md", ["bad front matter", "closing '---'"]),
+    (DATA / "bad-date.md", ["bad date", "06/09/2014", "YYYY-MM-DD"]),
+    (DATA / "impossible-date.md", ["bad date", "2014-13-45", "YYYY-MM-DD"]),
+    (DATA / "empty.md", ["no text"]),
+    (DATA / "empty.txt", ["no text"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "reasons"),
+    BAD,
+    ids=[
+        "missing",
+        "directory",
+        "binary",
+        "latin-1",
+        "bad-yaml",
+        "unclosed-front-matter",
+        "bad-date",
+        "impossible-date",
+        "empty-md",
+        "empty-txt",
+    ],
+)
+def test_load_bad_article(path: Path, reasons: list[str]) -> None:
+    with pytest.raises(ArticleError) as excinfo:
+        load_article(path)
+    message = str(excinfo.value)
+    assert str(path) in message
+    for reason in reasons:
+        assert reason in message
+    assert "\n" not in message
+
+
+def test_unreadable_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    # chmod cannot stop root from reading, so fake the permission error.
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    path = DATA / "plain.txt"
+    with pytest.raises(ArticleError, match="permission denied") as excinfo:
+        load_article(path)
+    assert str(path) in str(excinfo.value)
+    assert isinstance(excinfo.value.__cause__, PermissionError)
+
+
+def test_errors_wrap_the_lower_level_error() -> None:
+    with pytest.raises(ArticleError) as excinfo:
+        load_article(DATA / "latin1.txt")
+    assert isinstance(excinfo.value.__cause__, UnicodeDecodeError)
+    assert isinstance(excinfo.value, ValueError)
+
+
+def test_load_articles_seed_folder() -> None:
+    articles = load_articles(SEED_DIR)
+    assert [a.id for a in articles] == [
+        "calais-mayor-threatens-port-2014-09-06",
+        "calais-police-attack-camp-2014-05-29",
+    ]
+
+
+def test_load_articles_sorted_and_filtered(tmp_path: Path) -> None:
+    (tmp_path / "b.md").write_text("---\nid: bee\n---\nText about Calais.\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Text about Dover.\n", encoding="utf-8")
+    (tmp_path / "c.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "d.md").mkdir()
+    assert [a.id for a in load_articles(tmp_path)] == ["a", "bee"]
+
+
+def test_load_articles_missing_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "nowhere"
+    with pytest.raises(ArticleError, match="not a folder") as excinfo:
+        load_articles(folder)
+    assert str(folder) in str(excinfo.value)

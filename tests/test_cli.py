@@ -1,0 +1,315 @@
+"""Tests for geo.cli, through ``main(argv)``: article files -> stdout, stderr, exit status.
+
+The real geoparser needs the built gazetteer, so these tests swap
+``Geoparser.from_settings`` for a Geoparser over a tiny in-memory gazetteer
+(and, for the exact output formats, a stub with fixed answers).  Assertions
+about the real pipeline's mentions are only about their shape.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from geo import pipeline
+from geo.cli import CSV_COLUMNS, main
+from geo.config import PROJECT_DIR, Settings
+from geo.exc import GazetteerDataError
+from geo.gazetteer import InMemoryGazetteer
+from geo.models import GeocodedMention, Mention, Place
+
+DATA = Path(__file__).parent / "data"
+SEED = Settings.load(environ={}).articles_dir / "calais-police-attack-camp-2014-05-29.md"
+PLAIN = DATA / "plain.txt"
+MENTION_KEYS = {"start", "end", "text", "kind", "sentence", "place"}
+PLACE_KEYS = {"name", "lat", "lon", "country_code", "feature", "geonameid", "source"}
+PROPERTY_KEYS = {"name", "country_code", "feature", "geonameid", "source", "mentions", "kinds", "articles"}
+
+CALAIS = Place("Calais", 50.95194, 1.85635, "FR", "P.PPL", 3029276, "test", population=75_000)
+FRANCE = Place("France", 46.0, 2.0, "FR", "A.PCLI", 3017382, "test", population=66_000_000)
+UK = Place("United Kingdom", 54.75844, -2.69531, "GB", "A.PCLI", 2635167, "test", population=66_000_000)
+
+
+@pytest.fixture
+def tiny_geoparser(monkeypatch: pytest.MonkeyPatch) -> list[Settings]:
+    """Make ``Geoparser.from_settings`` build a Geoparser over a tiny gazetteer.
+
+    Returns the list of settings it was called with, one per call.
+    """
+    gazetteer = InMemoryGazetteer(
+        [CALAIS, FRANCE, UK],
+        aliases={"United Kingdom": ["Britain", "UK"]},
+        demonyms={"France": ["French"]},
+    )
+    calls: list[Settings] = []
+
+    def from_settings(cls: type[pipeline.Geoparser], settings: Settings | None = None) -> pipeline.Geoparser:
+        calls.append(settings)
+        return cls(gazetteer, settings=settings)
+
+    monkeypatch.setattr(pipeline.Geoparser, "from_settings", classmethod(from_settings))
+    return calls
+
+
+class _StubGeoparser:
+    """Answers with every occurrence of a few fixed words; 'Atlantis' is never placed."""
+
+    answers = {"Calais": ("toponym", CALAIS), "French": ("demonym", FRANCE), "Atlantis": ("toponym", None)}
+
+    def geoparse(self, text: str) -> list[GeocodedMention]:
+        found = []
+        for word, (kind, place) in self.answers.items():
+            start = text.find(word)
+            while start >= 0:
+                end = start + len(word)
+                mention = Mention(start, end, word, kind, (0, len(text)), (0, len(text)))
+                found.append(GeocodedMention(mention, place))
+                start = text.find(word, end)
+        return sorted(found, key=lambda g: g.mention.start)
+
+
+@pytest.fixture
+def stub_geoparser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``Geoparser.from_settings`` return a stub with known answers."""
+    monkeypatch.setattr(pipeline.Geoparser, "from_settings", classmethod(lambda cls, settings=None: _StubGeoparser()))
+
+
+@pytest.fixture
+def article_files(tmp_path: Path) -> list[str]:
+    """Two small articles, for the exact-format tests."""
+    first = tmp_path / "one.txt"
+    first.write_text("Calais and Atlantis.\nFrench police in Calais.\n", encoding="utf-8")
+    second = tmp_path / "two.md"
+    second.write_text("---\nid: two\n---\n\nBack in Calais.\n", encoding="utf-8")
+    return [str(first), str(second)]
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> tuple[int, str, str]:
+    """Run main with a private cache folder; return (status, stdout, stderr)."""
+    status = main(["--cache-dir", str(tmp_path / "cache"), *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_jsonl_one_object_per_file(tiny_geoparser: list[Settings], capsys, tmp_path: Path) -> None:
+    status, out, err = run(["extract", str(PLAIN), str(SEED)], capsys, tmp_path)
+    assert status == 0
+    assert err == ""
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["source"] for r in records] == [str(PLAIN), str(SEED)]
+    for record in records:
+        assert set(record) == {"source", "text", "mentions"}
+        for mention in record["mentions"]:
+            assert set(mention) == MENTION_KEYS
+            assert record["text"][mention["start"] : mention["end"]] == mention["text"]
+            assert mention["place"] is None or set(mention["place"]) == PLACE_KEYS
+    assert records[0]["text"] == PLAIN.read_bytes().decode("utf-8")
+    assert not records[1]["text"].startswith("---")
+    assert len(tiny_geoparser) == 1  # one geoparser per run
+
+
+def test_jsonl_is_the_default_and_keeps_non_ascii(tiny_geoparser, capsys, tmp_path: Path) -> None:
+    path = tmp_path / "accents.txt"
+    path.write_text("Hénin-Beaumont est près de Calais.\n", encoding="utf-8")
+    status, out, _ = run(["extract", str(path)], capsys, tmp_path)
+    assert status == 0
+    assert "Hénin-Beaumont" in out
+    assert json.loads(out)["text"] == "Hénin-Beaumont est près de Calais.\n"
+
+
+BAD_FILES = [DATA / "no-such-article.md", DATA / "binary.txt", DATA / "latin1.txt", DATA / "empty.txt"]
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "geojson", "csv"])
+def test_bad_files_exit_2_and_good_files_still_written(
+    tiny_geoparser, capsys, tmp_path: Path, output_format: str
+) -> None:
+    files = [str(PLAIN), *map(str, BAD_FILES), str(SEED)]
+    status, out, err = run(["extract", "--format", output_format, *files], capsys, tmp_path)
+    assert status == 2
+    lines = err.splitlines()
+    assert len(lines) == len(BAD_FILES)
+    for line, bad in zip(lines, BAD_FILES):
+        assert line.startswith("news-atlas: error: ")
+        assert str(bad) in line
+    if output_format == "jsonl":
+        assert [json.loads(line)["source"] for line in out.splitlines()] == [str(PLAIN), str(SEED)]
+    else:
+        assert out.strip()  # the one document is still written
+
+
+def test_all_good_files_exit_0(tiny_geoparser, capsys, tmp_path: Path) -> None:
+    status, _, err = run(["extract", str(SEED)], capsys, tmp_path)
+    assert (status, err) == (0, "")
+
+
+def test_geojson_shape(tiny_geoparser, capsys, tmp_path: Path) -> None:
+    status, out, _ = run(["extract", "--format", "geojson", str(PLAIN), str(SEED)], capsys, tmp_path)
+    assert status == 0
+    collection = json.loads(out)
+    assert collection["type"] == "FeatureCollection"
+    for feature in collection["features"]:
+        assert feature["type"] == "Feature"
+        assert feature["geometry"]["type"] == "Point"
+        lon, lat = feature["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        assert set(feature["properties"]) == PROPERTY_KEYS
+        assert feature["properties"]["mentions"] >= 1
+        assert set(feature["properties"]["articles"]) <= {str(PLAIN), str(SEED)}
+
+
+def test_csv_shape(tiny_geoparser, capsys, tmp_path: Path) -> None:
+    status, out, _ = run(["extract", "--format", "csv", str(PLAIN), str(SEED)], capsys, tmp_path)
+    assert status == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    for row in rows[1:]:
+        assert len(row) == len(CSV_COLUMNS)
+        assert row[0] in {str(PLAIN), str(SEED)}
+
+
+def test_geojson_one_feature_per_place(stub_geoparser, article_files: list[str], capsys, tmp_path: Path) -> None:
+    status, out, _ = run(["extract", "--format", "geojson", *article_files], capsys, tmp_path)
+    assert status == 0
+    features = {f["properties"]["name"]: f for f in json.loads(out)["features"]}
+    assert set(features) == {"Calais", "France"}  # Atlantis has no place, so no feature
+    calais = features["Calais"]
+    assert calais["geometry"]["coordinates"] == [CALAIS.lon, CALAIS.lat]
+    assert calais["properties"] == {
+        "name": "Calais",
+        "country_code": "FR",
+        "feature": "P.PPL",
+        "geonameid": 3029276,
+        "source": "test",
+        "mentions": 3,
+        "kinds": ["toponym"],
+        "articles": article_files,
+    }
+    assert features["France"]["properties"]["kinds"] == ["demonym"]
+    assert features["France"]["properties"]["articles"] == article_files[:1]
+
+
+def test_csv_one_row_per_mention(stub_geoparser, article_files: list[str], capsys, tmp_path: Path) -> None:
+    status, out, _ = run(["extract", "--format", "csv", *article_files], capsys, tmp_path)
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["source"], r["text"]) for r in rows] == [
+        (article_files[0], "Calais"),
+        (article_files[0], "Atlantis"),
+        (article_files[0], "French"),
+        (article_files[0], "Calais"),
+        (article_files[1], "Calais"),
+    ]
+    first = rows[0]
+    assert (first["start"], first["end"], first["kind"], first["sentence_start"]) == ("0", "6", "toponym", "0")
+    assert (first["place_name"], first["country_code"], first["feature"], first["geonameid"]) == (
+        "Calais",
+        "FR",
+        "P.PPL",
+        "3029276",
+    )
+    assert float(first["lat"]) == CALAIS.lat and float(first["lon"]) == CALAIS.lon
+    unplaced = rows[1]
+    assert [unplaced[c] for c in CSV_COLUMNS[7:]] == [""] * 6
+
+
+def test_jsonl_mentions_are_as_json(stub_geoparser, article_files: list[str], capsys, tmp_path: Path) -> None:
+    _, out, _ = run(["extract", article_files[0]], capsys, tmp_path)
+    record = json.loads(out)
+    text = record["text"]
+    assert record["mentions"] == [g.as_json() for g in _StubGeoparser().geoparse(text)]
+
+
+@pytest.mark.parametrize(
+    ("flags", "online"),
+    [
+        (["--online"], True),
+        (["--offline"], False),
+        ([], False),
+    ],
+    ids=["online", "offline", "default"],
+)
+def test_global_options_reach_settings(
+    tiny_geoparser: list[Settings], capsys, tmp_path: Path, monkeypatch, flags: list[str], online: bool
+) -> None:
+    monkeypatch.delenv("NEWS_ATLAS_ONLINE", raising=False)
+    cache = tmp_path / "my-cache"
+    assert main(["--cache-dir", str(cache), *flags, "extract", str(PLAIN)]) == 0
+    (settings,) = tiny_geoparser
+    assert settings.cache_dir == cache
+    assert settings.online is online
+
+
+def test_global_options_after_the_subcommand(tiny_geoparser: list[Settings], capsys, tmp_path: Path) -> None:
+    cache = tmp_path / "late-cache"
+    assert main(["extract", "--online", "--cache-dir", str(cache), str(PLAIN)]) == 0
+    (settings,) = tiny_geoparser
+    assert (settings.cache_dir, settings.online) == (cache, True)
+
+
+def test_online_and_offline_conflict(tiny_geoparser, capsys) -> None:
+    with pytest.raises(SystemExit) as excinfo:
+        main(["--online", "--offline", "extract", str(PLAIN)])
+    assert excinfo.value.code == 2
+
+
+def test_no_command_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as excinfo:
+        main([])
+    assert excinfo.value.code == 2
+
+
+def test_bad_setting_exits_2(tiny_geoparser, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("NEWS_ATLAS_ONLINE", "perhaps")
+    assert main(["extract", str(PLAIN)]) == 2
+    assert capsys.readouterr().err.startswith("news-atlas: error: Setting online")
+
+
+@pytest.fixture
+def fake_build(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Settings, bool]]:
+    """Put a stand-in ``geo.gazetteer.build`` module in place; returns its calls."""
+    calls: list[tuple[Settings, bool]] = []
+
+    def ensure_gazetteer(settings: Settings, *, force: bool = False) -> Path:
+        calls.append((settings, force))
+        return settings.gazetteer_path
+
+    module = types.ModuleType("geo.gazetteer.build")
+    module.ensure_gazetteer = ensure_gazetteer  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "geo.gazetteer.build", module)
+    return calls
+
+
+@pytest.mark.parametrize(("flags", "force"), [([], False), (["--force"], True)], ids=["plain", "force"])
+def test_build_gazetteer(fake_build, capsys, tmp_path: Path, flags: list[str], force: bool) -> None:
+    status, out, _ = run(["build-gazetteer", *flags], capsys, tmp_path)
+    assert status == 0
+    (settings, forced) = fake_build[0]
+    assert forced is force
+    assert out.count("\n") == 1
+    assert str(settings.gazetteer_path) in out
+
+
+def test_build_gazetteer_failure_exits_1(fake_build, capsys, tmp_path: Path, monkeypatch) -> None:
+    def broken(settings: Settings, *, force: bool = False) -> Path:
+        raise GazetteerDataError("GeoNames data not found in /nowhere. Download it first.")
+
+    monkeypatch.setattr(sys.modules["geo.gazetteer.build"], "ensure_gazetteer", broken)
+    status, out, err = run(["build-gazetteer"], capsys, tmp_path)
+    assert (status, out) == (1, "")
+    assert err == "news-atlas: error: GeoNames data not found in /nowhere. Download it first.\n"
+
+
+def test_python_dash_m_geo_help() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "geo", "--help"], capture_output=True, text=True, cwd=PROJECT_DIR, check=False
+    )
+    assert result.returncode == 0
+    assert "extract" in result.stdout and "build-gazetteer" in result.stdout

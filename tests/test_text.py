@@ -1,0 +1,58 @@
+"""Tests for geo.text: tokens, sentences and paragraphs keep offsets into the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.text import paragraph_spans, sentence_spans, tokenize
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Hénin-Beaumont, near Calais", ["Hénin-Beaumont", ",", "near", "Calais"]),
+        ("France's rightwing", ["France", "rightwing"]),
+        ("Calais' repression", ["Calais", "'", "repression"]),
+        ("the U.S. and the U.K.", ["the", "U.S.", "and", "the", "U.K."]),
+        ("Charleston, W.Va.", ["Charleston", ",", "W.Va."]),
+        ("a 23-year-old Afghan", ["a", "23-year-old", "Afghan"]),
+    ],
+    ids=["hyphen", "possessive", "plural-possessive", "dotted", "state-abbreviation", "number-hyphen"],
+)
+def test_tokenize(text: str, tokens: list[str]) -> None:
+    found = tokenize(text)
+    assert [t.text for t in found] == tokens
+    assert all(text[t.start : t.end] == t.text for t in found)
+
+
+def test_possessive_is_marked() -> None:
+    (france, _) = tokenize("France's party")
+    assert france.possessive and france.text == "France"
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Calais is in France. Sangatte is near.", ["Calais is in France.", "Sangatte is near."]),
+        ("Mr. Valls spoke. He left.", ["Mr. Valls spoke.", "He left."]),
+        ("They flew to the U.S. on Monday.", ["They flew to the U.S. on Monday."]),
+        ('He said "go." Then he went.', ['He said "go."', "Then he went."]),
+        ("Police in Charleston, W.Va. arrested him.", ["Police in Charleston, W.Va. arrested him."]),
+        ("No full stop at the end", ["No full stop at the end"]),
+    ],
+    ids=["two", "title-abbreviation", "dotted-abbreviation", "quote", "state-abbreviation", "unterminated"],
+)
+def test_sentence_spans(text: str, sentences: list[str]) -> None:
+    assert [text[s:e] for s, e in sentence_spans(text, 0, len(text))] == sentences
+
+
+def test_paragraph_spans_split_on_blank_lines_and_trim() -> None:
+    text = "\nFirst line\nstill first.\n\n  Second.  \n \n\nThird."
+    assert [text[s:e] for s, e in paragraph_spans(text)] == ["First line\nstill first.", "Second.", "Third."]
+
+
+def test_sentence_spans_stay_inside_their_paragraph() -> None:
+    text = "One. Two.\n\nThree."
+    paragraphs = paragraph_spans(text)
+    spans = [span for p in paragraphs for span in sentence_spans(text, *p)]
+    assert [text[s:e] for s, e in spans] == ["One.", "Two.", "Three."]
