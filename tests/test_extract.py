@@ -1,0 +1,129 @@
+"""Tests for geo.extract: which spans of a text are places or their peoples.
+
+Hard cases come from the seed articles and the classic traps of the field:
+surnames that are towns, newspapers and parties with place names, peoples.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.extract import extract_mentions
+from geo.gazetteer.geonames import GeoNamesGazetteer
+from geo.pipeline import Geoparser
+
+
+def found(text: str, gazetteer: GeoNamesGazetteer, **options: bool) -> list[tuple[str, str]]:
+    return [(m.text, m.kind) for m in extract_mentions(text, gazetteer, **options)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police broke up camps in the port city of Calais on the English Channel.",
+         [("Calais", "toponym"), ("English Channel", "toponym")]),
+        ("Refugees drift in the Channel on a raft.", [("Channel", "toponym")]),
+        ("The FN also took control of Hénin-Beaumont, near Calais.",
+         [("Hénin-Beaumont", "toponym"), ("Calais", "toponym")]),
+        ("the Italian island of Lampedusa, near war-torn Libya.", [("Lampedusa", "toponym"), ("Libya", "toponym")]),
+        ("Germany, Italy, the UK, France and Sweden took in refugees.",
+         [("Germany", "toponym"), ("Italy", "toponym"), ("UK", "toponym"), ("France", "toponym"),
+          ("Sweden", "toponym")]),
+        ("They travel across Europe to Britain.", [("Europe", "toponym"), ("Britain", "toponym")]),
+        ("They die on the borders of Fortress Europe.", [("Europe", "toponym")]),
+        ("Calais mayor Natacha Bouchart of France's rightwing party", [("Calais", "toponym"), ("France", "toponym")]),
+        ("Charleston, W.Va. is the capital.", [("Charleston", "toponym"), ("W.Va.", "toponym")]),
+        ("Joe Marinucci of the Downtown Cleveland Alliance says so.", [("Cleveland", "toponym")]),
+        ("Officers of the Calais Police Department's unit", [("Calais", "toponym")]),
+        ("Police in Laurel County arrested him.", [("Laurel County", "toponym")]),
+        ("In the EU's Frontex, nothing changes.", [("EU", "toponym")]),
+    ],
+    ids=["city-and-channel", "the-channel", "hyphenated-town", "island", "list-of-countries", "continent",
+         "fortress-europe", "place-before-title", "state-abbreviation", "organisation-at-place", "possessive-organisation", "county",
+         "possessive"],
+)
+def test_places_are_found(gazetteer: GeoNamesGazetteer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the government of Prime Minister Manuel Valls acted.",
+        "Interior Minister Manuel Valls as prime minister. Later Valls said no.",
+        "after meeting French Interior Minister Bernard Cazeneuve.",
+        "She did not discuss it with Cazeneuve.",
+        "The PS government has carried out mass deportations of the Roma.",
+        "Valls has advocated that the entire Roma ethnicity should be deported.",
+        "The Daily Star said Britain must end it.",
+        "The organ of the City, the Financial Times, tried to blame.",
+        "Natacha Bouchart of the rightwing Union for a Popular Movement (UMP).",
+        "a Red Cross refugee centre.",
+        "the FN leader Marine Le Pen won.",
+        "Market analyst Richard Tunstall worked on it.",
+        "When Police arrived, Union members left in March.",
+    ],
+    ids=["pm-valls", "bare-valls-after-title", "cazeneuve", "bare-cazeneuve", "the-roma", "roma-ethnicity",
+         "daily-star", "financial-times", "union-for-a-popular-movement", "red-cross", "le-pen",
+         "first-name-surname-town", "common-words"],
+)
+def test_traps_are_not_mapped(geoparser: Geoparser, text: str) -> None:
+    mapped = [g.mention.text for g in geoparser.geoparse(text) if g.mention.text != "Britain"]
+    assert mapped == []
+
+
+def test_daily_star_keeps_the_real_place(gazetteer: GeoNamesGazetteer) -> None:
+    assert found("The Daily Star said Britain must end it.", gazetteer) == [("Britain", "toponym")]
+
+
+def test_a_surname_stays_a_person_in_the_whole_article(gazetteer: GeoNamesGazetteer) -> None:
+    text = "Valls spoke first.\n\nLater, Prime Minister Manuel Valls sent police."
+    assert found(text, gazetteer) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("most of whom were Syrians, Afghans and Africans, were moved.",
+         [("Syrians", "demonym"), ("Afghans", "demonym"), ("Africans", "demonym")]),
+        ("Three weeks ago, a 23-year-old Afghan, Asif Hussainkhil, was picked up.", [("Afghan", "demonym")]),
+        ("a strong gesture towards the British.", [("British", "demonym")]),
+        ("hundreds of French riot police broke up camps", []),
+        ("the British government has imposed austerity", []),
+        ("in this week's European elections", []),
+    ],
+    ids=["plural-nouns", "singular-noun", "the-british", "adjective-french", "adjective-british",
+         "adjective-european"],
+)
+def test_demonyms(gazetteer: GeoNamesGazetteer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text, gazetteer) == expected
+
+
+def test_adjectives_are_mapped_only_when_asked(gazetteer: GeoNamesGazetteer) -> None:
+    """Decision: "French riot police" names no place the story happens in; LGL counts it, so it is a setting."""
+    text = "hundreds of French riot police and the British government"
+    assert found(text, gazetteer) == []
+    assert found(text, gazetteer, adjectives=True) == [("French", "demonym"), ("British", "demonym")]
+    assert all("adjective" in m.cues for m in extract_mentions(text, gazetteer, adjectives=True))
+
+
+def test_lowercase_channel_is_the_channel_once_the_article_named_it(gazetteer: GeoNamesGazetteer) -> None:
+    text = "They cross the Channel in trucks. Many try to cross the channel to England."
+    assert found(text, gazetteer) == [("Channel", "toponym"), ("channel", "toponym"), ("England", "toponym")]
+    assert found("They change the channel on TV.", gazetteer) == []
+
+
+def test_mentions_carry_offsets_sentence_and_paragraph(gazetteer: GeoNamesGazetteer) -> None:
+    text = "Intro line.\n\nThey left Calais. Then Sangatte."
+    calais, sangatte = extract_mentions(text, gazetteer)
+    assert text[calais.start : calais.end] == "Calais"
+    assert text[slice(*calais.sentence)] == "They left Calais."
+    assert text[slice(*sangatte.sentence)] == "Then Sangatte."
+    assert text[slice(*calais.paragraph)] == "They left Calais. Then Sangatte."
+
+
+def test_small_towns_are_marked_weak_and_cued(gazetteer: GeoNamesGazetteer) -> None:
+    (sangatte,) = extract_mentions("a refugee centre in Sangatte.", gazetteer)
+    assert "weak" in sangatte.cues and "locative" in sangatte.cues
+    (charleston, state) = extract_mentions("Charleston, W.Va. is here.", gazetteer)
+    assert "container:w va" in charleston.cues

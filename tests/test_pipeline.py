@@ -1,0 +1,123 @@
+"""Tests for geo.pipeline on the two seed articles: every place found and placed, no trap mapped."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from geo.models import Article
+from geo.pipeline import Geoparser
+
+MAY = "calais-police-attack-camp-2014-05-29"
+SEPTEMBER = "calais-mayor-threatens-port-2014-09-06"
+
+# (article, surface text, kind, place name, country code, feature, mentions)
+SEED_MENTIONS = [
+    (MAY, "Calais", "toponym", "Calais", "FR", "P.PPL", 8),
+    (MAY, "France", "toponym", "France", "FR", "A.PCLI", 4),
+    (MAY, "England", "toponym", "England", "GB", "A.ADM1", 2),
+    (MAY, "English Channel", "toponym", "English Channel", "", "H.CHN", 1),
+    (MAY, "Channel", "toponym", "English Channel", "", "H.CHN", 2),
+    (MAY, "channel", "toponym", "English Channel", "", "H.CHN", 1),
+    (MAY, "Hénin-Beaumont", "toponym", "Hénin-Beaumont", "FR", "P.PPL", 1),
+    (MAY, "EU", "toponym", "Europe", "", "L.CONT", 2),
+    (MAY, "Syrians", "demonym", "Syria", "SY", "A.PCLI", 1),
+    (MAY, "Afghans", "demonym", "Afghanistan", "AF", "A.PCLI", 1),
+    (MAY, "Afghan", "demonym", "Afghanistan", "AF", "A.PCLI", 1),
+    (MAY, "Africans", "demonym", "Africa", "", "L.CONT", 1),
+    (SEPTEMBER, "Calais", "toponym", "Calais", "FR", "P.PPL", 12),
+    (SEPTEMBER, "Britain", "toponym", "United Kingdom", "GB", "A.PCLI", 9),
+    (SEPTEMBER, "UK", "toponym", "United Kingdom", "GB", "A.PCLI", 1),
+    (SEPTEMBER, "France", "toponym", "France", "FR", "A.PCLI", 4),
+    (SEPTEMBER, "London", "toponym", "London", "GB", "P.PPLC", 1),
+    (SEPTEMBER, "Paris", "toponym", "Paris", "FR", "P.PPLC", 1),
+    (SEPTEMBER, "English Channel", "toponym", "English Channel", "", "H.CHN", 1),
+    (SEPTEMBER, "Europe", "toponym", "Europe", "", "L.CONT", 2),
+    (SEPTEMBER, "EU", "toponym", "Europe", "", "L.CONT", 2),
+    (SEPTEMBER, "Syria", "toponym", "Syria", "SY", "A.PCLI", 1),
+    (SEPTEMBER, "Afghanistan", "toponym", "Afghanistan", "AF", "A.PCLI", 1),
+    (SEPTEMBER, "Eritrea", "toponym", "Eritrea", "ER", "A.PCLI", 1),
+    (SEPTEMBER, "Somalia", "toponym", "Somalia", "SO", "A.PCLI", 1),
+    (SEPTEMBER, "Sangatte", "toponym", "Sangatte", "FR", "P.PPL", 1),
+    (SEPTEMBER, "Lampedusa", "toponym", "Lampedusa", "IT", "P.PPL", 1),
+    (SEPTEMBER, "Libya", "toponym", "Libya", "LY", "A.PCLI", 1),
+    (SEPTEMBER, "Germany", "toponym", "Germany", "DE", "A.PCLI", 1),
+    (SEPTEMBER, "Italy", "toponym", "Italy", "IT", "A.PCLI", 1),
+    (SEPTEMBER, "Sweden", "toponym", "Sweden", "SE", "A.PCLI", 1),
+    (SEPTEMBER, "British", "demonym", "United Kingdom", "GB", "A.PCLI", 2),  # "the British," as people
+]
+# Words of the seeds that name people, parties, papers and peoples, never places.
+TRAPS = ["Valls", "Cazeneuve", "Roma", "Bouchart", "Le Pen", "Pen", "Star", "Daily Star", "Financial Times",
+         "Union", "Popular Movement", "Red Cross", "Sarkozy", "Marine", "National Front", "City", "Frontex"]
+
+
+@pytest.fixture(scope="module")
+def seed_results(geoparser: Geoparser, seed_articles: dict[str, Article]) -> dict[str, list]:
+    return {article_id: geoparser.geoparse(article.text) for article_id, article in seed_articles.items()}
+
+
+@pytest.mark.parametrize(
+    ("article_id", "surface", "kind", "name", "country", "feature", "count"),
+    SEED_MENTIONS,
+    ids=[f"{'may' if row[0] == MAY else 'sep'}-{row[1]}" for row in SEED_MENTIONS],
+)
+def test_every_seed_mention_is_found_and_placed(
+    seed_results: dict[str, list], article_id: str, surface: str, kind: str, name: str, country: str,
+    feature: str, count: int,
+) -> None:
+    hits = [g for g in seed_results[article_id] if g.mention.text == surface]
+    assert [(g.mention.kind, g.place.name, g.place.country_code, g.place.feature) for g in hits] == [
+        (kind, name, country, feature)
+    ] * count
+
+
+def test_place_names_are_found_wherever_they_occur(seed_articles: dict[str, Article], seed_results: dict) -> None:
+    """Counting occurrences in the text: no mention of a listed place is missed."""
+    for article_id, surface, kind, *_ in SEED_MENTIONS:
+        if kind == "toponym" and surface not in {"Channel", "channel"}:
+            occurrences = len(re.findall(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", seed_articles[article_id].text))
+            assert Counter(g.mention.text for g in seed_results[article_id])[surface] == occurrences, surface
+
+
+def test_nothing_else_is_mapped(seed_results: dict[str, list]) -> None:
+    """No extra pin: the table above is everything the seeds mention."""
+    for article_id, results in seed_results.items():
+        expected = sum(row[-1] for row in SEED_MENTIONS if row[0] == article_id)
+        assert len(results) == expected
+
+
+@pytest.mark.parametrize("trap", TRAPS)
+def test_traps_are_not_mapped(seed_results: dict[str, list], trap: str) -> None:
+    assert all(g.mention.text != trap for results in seed_results.values() for g in results)
+
+
+def test_calais_is_in_france_not_maine(seed_results: dict[str, list]) -> None:
+    calais = {g.place for results in seed_results.values() for g in results if g.mention.text == "Calais"}
+    assert len(calais) == 1
+    (place,) = calais
+    assert place.geonameid == 3029162
+    assert (round(place.lat, 2), round(place.lon, 2)) == (50.95, 1.86)
+
+
+def test_offsets_point_into_the_text(seed_articles: dict[str, Article], seed_results: dict[str, list]) -> None:
+    for article_id, results in seed_results.items():
+        text = seed_articles[article_id].text
+        for g in results:
+            m = g.mention
+            assert text[m.start : m.end] == m.text
+            assert m.paragraph[0] <= m.sentence[0] <= m.start < m.end <= m.sentence[1] <= m.paragraph[1]
+
+
+def test_sangatte_passage(seed_articles: dict[str, Article], seed_results: dict[str, list]) -> None:
+    text = seed_articles[SEPTEMBER].text
+    (sangatte,) = [g for g in seed_results[SEPTEMBER] if g.mention.text == "Sangatte"]
+    assert text[slice(*sangatte.mention.sentence)] == (
+        "Until 2002, the refugees were housed in a Red Cross refugee centre in Sangatte, near Calais."
+    )
+
+
+def test_geoparse_article_is_geoparse_of_its_text(geoparser: Geoparser, seed_articles: dict[str, Article]) -> None:
+    article = seed_articles[MAY]
+    assert geoparser.geoparse_article(article) == geoparser.geoparse(article.text)
