@@ -45,6 +45,13 @@ STRONG_FEATURES = frozenset(
 STRONG_POPULATION = 100_000
 
 
+def _is_well_known(place: Place) -> bool:
+    """A place whose name is rarely meant as anything else: a country, a state, a city."""
+    if place.raw.get("match") == MATCH_DEMONYM:
+        return False
+    return place.feature in STRONG_FEATURES or place.population >= STRONG_POPULATION
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """The word lists of ``geo/data/lexicon.toml``."""
@@ -77,6 +84,12 @@ class _Match:
     last: int
     key: str
     places: tuple[Place, ...]
+
+
+def _is_acronym(text: str) -> bool:
+    """Two to four capitals, with or without full stops: "EU", "U.K.", "SRT"."""
+    letters = text.replace(".", "")
+    return 2 <= len(letters) <= 4 and letters.isalpha() and letters.isupper()
 
 
 def _norm(token: Token) -> str:
@@ -225,8 +238,8 @@ class _Recogniser:
             return False
         if any(p.feature in STRONG_FEATURES for p in _lookup(self.gazetteer, words[-1])):
             return False
-        first = _lookup(self.gazetteer, words[0])
-        return not any(p.raw.get("match") != MATCH_ALTERNATE for p in first)
+        # Many first names are also villages (Abraham, Craig); only a well-known place opens a place name.
+        return not any(_is_well_known(p) for p in _lookup(self.gazetteer, words[0]))
 
     # -- pass 2: places ----------------------------------------------------------------
     def mentions(self) -> list[Mention]:
@@ -261,6 +274,11 @@ class _Recogniser:
             return None
         if key in self.people and match.first == match.last:
             return None
+        if _is_acronym(self.text[first.start : last.end]):
+            # "SEC", "SRT": an acronym names a place only through our curated aliases ("UK", "EU").
+            places = [p for p in places if p.raw.get("match") in {MATCH_ALIAS, MATCH_ABBREVIATION}]
+            if not places:
+                return None
         best = places[0]
         strong_feature = best.feature in STRONG_FEATURES or best.raw.get("match") in {MATCH_ALIAS, MATCH_ABBREVIATION}
         pre_words = [_norm(tokens[i]) for i in pre]
@@ -282,7 +300,10 @@ class _Recogniser:
             cues = cues + ("weak",)
         if not trusted and not big:
             return None
-        return self._mention(sentence, first.start, last.end, "toponym", key, cues)
+        end = last.end
+        if best.raw.get("match") == MATCH_ABBREVIATION and self.text[end : end + 1] == ".":
+            end += 1  # "Ind." is the name; its full stop belongs to it
+        return self._mention(sentence, first.start, end, "toponym", key, cues)
 
     def _post_keeps_place(self, post_words: list[str], strong_feature: bool, pre_count: int) -> bool:
         lex = self.lexicon

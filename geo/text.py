@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 
 # Words with inner hyphens or apostrophes stay one token ("Hénin-Beaumont",
-# "O'Hare"); dotted abbreviations ("U.S.", "W.Va.", "D.C.") too.
-_TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|\w+(?:[-'’]\w+)*|[^\w\s]")
+# "O'Hare"); dotted abbreviations ("U.S.", "W.Va.", "D.C.") too, and the
+# abbreviations that open place names ("St. Petersburg", "Ft. Worth").
+_TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|\b(?:St|Ste|Mt|Ft)\.(?=\s+[A-Z])|\w+(?:[-'’]\w+)*|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A sentence ends at . ! ? (and closing quotes or brackets) before a space

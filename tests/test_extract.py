@@ -37,10 +37,12 @@ def found(text: str, gazetteer: GeoNamesGazetteer, **options: bool) -> list[tupl
         ("Officers of the Calais Police Department's unit", [("Calais", "toponym")]),
         ("Police in Laurel County arrested him.", [("Laurel County", "toponym")]),
         ("In the EU's Frontex, nothing changes.", [("EU", "toponym")]),
+        ("He lives in Evansville, Ind. with his wife.", [("Evansville", "toponym"), ("Ind.", "toponym")]),
+        ("She moved to St. Petersburg last year.", [("St. Petersburg", "toponym")]),
     ],
     ids=["city-and-channel", "the-channel", "hyphenated-town", "island", "list-of-countries", "continent",
          "fortress-europe", "place-before-title", "state-abbreviation", "organisation-at-place", "possessive-organisation", "county",
-         "possessive"],
+         "possessive", "abbreviation-keeps-its-full-stop", "saint-abbreviation"],
 )
 def test_places_are_found(gazetteer: GeoNamesGazetteer, text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text, gazetteer) == expected
@@ -62,10 +64,14 @@ def test_places_are_found(gazetteer: GeoNamesGazetteer, text: str, expected: lis
         "the FN leader Marine Le Pen won.",
         "Market analyst Richard Tunstall worked on it.",
         "When Police arrived, Union members left in March.",
+        "Abraham Lincoln spoke. Lincoln was tall.",
+        "The SEC and the SRT filed suits.",
+        "A statement from the White House came late.",
     ],
     ids=["pm-valls", "bare-valls-after-title", "cazeneuve", "bare-cazeneuve", "the-roma", "roma-ethnicity",
          "daily-star", "financial-times", "union-for-a-popular-movement", "red-cross", "le-pen",
-         "first-name-surname-town", "common-words"],
+         "first-name-surname-town", "common-words", "first-name-that-is-a-village", "acronyms",
+         "building"],
 )
 def test_traps_are_not_mapped(geoparser: Geoparser, text: str) -> None:
     mapped = [g.mention.text for g in geoparser.geoparse(text) if g.mention.text != "Britain"]
