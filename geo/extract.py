@@ -65,6 +65,7 @@ class Lexicon:
     function_words: frozenset[str]
     locative_prepositions: frozenset[str]
     place_nouns: frozenset[str]
+    person_verbs: frozenset[str]
     admin_suffixes: frozenset[str]
 
 
@@ -292,6 +293,9 @@ class _Recogniser:
         # "EU's Frontex": a possessive place owns what follows; it is no first name.
         if post_words and not last.possessive and not self._post_keeps_place(post_words, strong_feature, len(pre_words)):
             return None
+        after = chunk[match.last] + 1
+        if not strong_feature and after < len(tokens) and _norm(tokens[after]) in lex.person_verbs and not post:
+            return None  # "Lincoln visited the fort"
         cues = self._cues(sentence, chunk, match)
         multiword = match.last > match.first
         trusted = [p for p in places if p.raw.get("match") != MATCH_ALTERNATE]

@@ -65,12 +65,13 @@ def test_places_are_found(gazetteer: GeoNamesGazetteer, text: str, expected: lis
         "Market analyst Richard Tunstall worked on it.",
         "When Police arrived, Union members left in March.",
         "Abraham Lincoln spoke. Lincoln was tall.",
+        "When the enemy came close, Lincoln visited the fort.",
         "The SEC and the SRT filed suits.",
         "A statement from the White House came late.",
     ],
     ids=["pm-valls", "bare-valls-after-title", "cazeneuve", "bare-cazeneuve", "the-roma", "roma-ethnicity",
          "daily-star", "financial-times", "union-for-a-popular-movement", "red-cross", "le-pen",
-         "first-name-surname-town", "common-words", "first-name-that-is-a-village", "acronyms",
+         "first-name-surname-town", "common-words", "first-name-that-is-a-village", "person-verb", "acronyms",
          "building"],
 )
 def test_traps_are_not_mapped(geoparser: Geoparser, text: str) -> None:
