@@ -80,11 +80,11 @@ def score_article(article: dict, parser: Geoparser, scores: Scores) -> None:
             predicted[span] = geocoded.place
     scores.gold += len(gold)
     scores.predicted += len(predicted)
-    for span, place in predicted.items():
+    for span in predicted:
         if any(_overlaps(span, g) for g in gold):
             scores.overlap_predicted += 1
         if span not in gold:
-            scores.false_positives.append(f"{article['id']}: {text[span[0]:span[1]]!r}")
+            scores.false_positives.append(f"{article['id']}: {text[span[0] : span[1]]!r}")
     for span, toponym in gold.items():
         if any(_overlaps(span, p) for p in predicted):
             scores.overlap_gold += 1
@@ -129,8 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{figures['overlap_f1']:.3f} | {figures['acc161']:.3f} | {figures['mean_km']:.0f} | "
         f"{figures['median_km']:.0f} | {figures['end_to_end_acc161']:.3f} |"
     )
-    print(f"\n{scores.gold} gold toponyms, {scores.predicted} predicted, {scores.exact} exact, "
-          f"{scores.unplaced} recognised but not placed")
+    print(
+        f"\n{scores.gold} gold toponyms, {scores.predicted} predicted, {scores.exact} exact, "
+        f"{scores.unplaced} recognised but not placed"
+    )
     if options.errors:
         print("\nFalse positives:", *scores.false_positives[: options.errors], sep="\n  ")
         print("\nMisses:", *scores.misses[: options.errors], sep="\n  ")

@@ -108,10 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--cache-dir", default=argparse.SUPPRESS, metavar="DIR", help=_setting_help("cache_dir"))
     online = common.add_mutually_exclusive_group()
-    online.add_argument("--online", dest="online", action="store_true", default=argparse.SUPPRESS,
-                        help=_setting_help("online"))
-    online.add_argument("--offline", dest="online", action="store_false", default=argparse.SUPPRESS,
-                        help="Use only the offline gazetteer (the default).")
+    online.add_argument(
+        "--online", dest="online", action="store_true", default=argparse.SUPPRESS, help=_setting_help("online")
+    )
+    online.add_argument(
+        "--offline",
+        dest="online",
+        action="store_false",
+        default=argparse.SUPPRESS,
+        help="Use only the offline gazetteer (the default).",
+    )
 
     parser = argparse.ArgumentParser(
         prog=PROG, parents=[common], description="Find and map the places news articles mention."
@@ -122,9 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
         "extract", parents=[common], help="Geoparse article files and write the mentions to stdout."
     )
     extract.add_argument("files", nargs="+", metavar="FILE", help="Article files: .md with front matter, or .txt.")
-    extract.add_argument("--format", choices=FORMATS, default="jsonl",
-                         help="jsonl: one object per file; geojson: one FeatureCollection of places; "
-                              "csv: one row per mention (default: %(default)s).")
+    extract.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="jsonl",
+        help="jsonl: one object per file; geojson: one FeatureCollection of places; "
+        "csv: one row per mention (default: %(default)s).",
+    )
     extract.set_defaults(command=_extract)
 
     build = commands.add_parser(

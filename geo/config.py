@@ -29,7 +29,9 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("articles_dir", PROJECT_DIR / "data" / "articles", "Folder of seed articles (.md with front matter, .txt)."),
+    Setting(
+        "articles_dir", PROJECT_DIR / "data" / "articles", "Folder of seed articles (.md with front matter, .txt)."
+    ),
     Setting("cache_dir", PROJECT_DIR / ".cache", "Folder for the built gazetteer and the online geocoder's cache."),
     Setting("online", False, "Ask an online geocoder (Nominatim) for names the offline gazetteer cannot place."),
     Setting("nominatim_domain", "nominatim.openstreetmap.org", "Host (and port) of the Nominatim server."),
@@ -81,9 +83,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.nominatim_scheme not in {"http", "https"}:
-            raise ConfigurationError(
-                f"nominatim_scheme must be 'http' or 'https', not {self.nominatim_scheme!r}."
-            )
+            raise ConfigurationError(f"nominatim_scheme must be 'http' or 'https', not {self.nominatim_scheme!r}.")
         if self.online_timeout <= 0 or self.online_min_delay < 0:
             raise ConfigurationError(
                 f"online_timeout must be positive and online_min_delay not negative "
@@ -91,7 +91,7 @@ class Settings:
             )
 
     @classmethod
-    def load(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":
+    def load(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
         """Resolve every setting: ``overrides`` > ``NEWS_ATLAS_*`` > default.
 
         Parameters
@@ -128,4 +128,3 @@ class Settings:
     def online_cache_path(self) -> Path:
         """Where the online geocoder's answers are kept."""
         return self.cache_dir / "online-geocoder.sqlite3"
-

@@ -30,7 +30,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from geo.config import PACKAGE_DATA_DIR
-from geo.gazetteer.base import MATCH_ABBREVIATION, MATCH_ALIAS, MATCH_ALTERNATE, MATCH_DEMONYM, Gazetteer, normalise_name
+from geo.gazetteer.base import (
+    MATCH_ABBREVIATION,
+    MATCH_ALIAS,
+    MATCH_ALTERNATE,
+    MATCH_DEMONYM,
+    Gazetteer,
+    normalise_name,
+)
 from geo.models import Mention, Place
 from geo.text import Token, paragraph_spans, sentence_spans, tokenize
 
@@ -38,8 +45,23 @@ MAX_NAME_TOKENS = 7
 # Connectors that may sit inside a name: "Gulf of Mexico", "Stratford upon Avon".
 CONNECTORS = frozenset({"of", "de", "du", "des", "la", "le", "upon", "on", "and", "the", "al", "el", "en", "sur"})
 STRONG_FEATURES = frozenset(
-    {"L.CONT", "A.PCLI", "A.ADM1", "A.ADM2", "L.RGN", "H.SEA", "H.CHN", "H.OCN", "H.GULF", "H.STRT", "H.BAY",
-     "H.LK", "H.LKS", "H.STM", "P.PPLC"}
+    {
+        "L.CONT",
+        "A.PCLI",
+        "A.ADM1",
+        "A.ADM2",
+        "L.RGN",
+        "H.SEA",
+        "H.CHN",
+        "H.OCN",
+        "H.GULF",
+        "H.STRT",
+        "H.BAY",
+        "H.LK",
+        "H.LKS",
+        "H.STM",
+        "P.PPLC",
+    }
 )
 # A populated place this large is rarely named by accident.
 STRONG_POPULATION = 100_000
@@ -136,7 +158,7 @@ def _possessive_gap(gap: str) -> bool:
 
 def _find_matches(chunk: list[int], tokens: list[Token], text: str, gazetteer: Gazetteer) -> list[_Match]:
     """Longest gazetteer names in a chunk, left to right; a name starts and ends capitalised."""
-    matches = []
+    matches: list[_Match] = []
     position = 0
     while position < len(chunk):
         found = None
@@ -146,7 +168,7 @@ def _find_matches(chunk: list[int], tokens: list[Token], text: str, gazetteer: G
                 if not tokens[last].is_capitalised:
                     continue
                 key = normalise_name(text[tokens[first].start : tokens[last].end])
-                places = ()
+                places: tuple[Place, ...] = ()
                 if position == 0 and first > 0 and _norm(tokens[first - 1]) == "the":
                     places = _lookup(gazetteer, "the " + key)
                     key = "the " + key if places else key
@@ -207,7 +229,7 @@ class _Recogniser:
     def _name_after_title(self, sentence: _Sentence, chunk: list[int], title_at: int) -> list[str]:
         """The capitalised words after a title, up to a connector: "Manuel Valls"."""
         capitalised = [i for i in chunk if sentence.tokens[i].is_capitalised]
-        name = []
+        name: list[int] = []
         for index in capitalised[title_at + 1 :]:
             if name and chunk.index(index) != chunk.index(name[-1]) + 1:
                 break
@@ -221,7 +243,11 @@ class _Recogniser:
         if positions:
             return positions[-1]
         before = chunk[0] - 1
-        if before >= 0 and sentence.tokens[before].is_word and _norm(sentence.tokens[before]) in self.lexicon.person_titles:
+        if (
+            before >= 0
+            and sentence.tokens[before].is_word
+            and _norm(sentence.tokens[before]) in self.lexicon.person_titles
+        ):
             return -1
         return None
 
@@ -291,7 +317,11 @@ class _Recogniser:
             return None
         post_words = [_norm(tokens[i]) for i in post]
         # "EU's Frontex": a possessive place owns what follows; it is no first name.
-        if post_words and not last.possessive and not self._post_keeps_place(post_words, strong_feature, len(pre_words)):
+        if (
+            post_words
+            and not last.possessive
+            and not self._post_keeps_place(post_words, strong_feature, len(pre_words))
+        ):
             return None
         after = chunk[match.last] + 1
         if not strong_feature and after < len(tokens) and _norm(tokens[after]) in lex.person_verbs and not post:
@@ -318,18 +348,18 @@ class _Recogniser:
         return strong_feature and (len(post_words) + pre_count) > 1
 
     def _abbreviation_ok(self, places: list[Place], last: Token) -> bool:
-        """"Ga." and "W.Va." count only when written with their full stops."""
+        """ "Ga." and "W.Va." count only when written with their full stops."""
         return "." in last.text or self.text[last.end : last.end + 1] == "."
 
     def _context(self, sentence: _Sentence, chunk: list[int], match: _Match) -> tuple[list[int], list[int]]:
         """Token indices of the capitalised words around the match, up to a connector."""
         tokens = sentence.tokens
-        pre = []
+        pre: list[int] = []
         for i in reversed(chunk[: match.first]):
             if not tokens[i].is_capitalised:
                 break
             pre.insert(0, i)
-        post = []
+        post: list[int] = []
         for i in chunk[match.last + 1 :]:
             if not tokens[i].is_capitalised:
                 break
@@ -362,7 +392,9 @@ class _Recogniser:
                 cues.append(f"container:{key}")
         return tuple(cues)
 
-    def _demonym(self, sentence: _Sentence, chunk: list[int], match: _Match, first: Token, last: Token) -> Mention | None:
+    def _demonym(
+        self, sentence: _Sentence, chunk: list[int], match: _Match, first: Token, last: Token
+    ) -> Mention | None:
         """A nationality word: a noun ("Syrians", "an Afghan,") or an adjective ("French police")."""
         tokens = sentence.tokens
         index = chunk[match.last]
@@ -379,7 +411,7 @@ class _Recogniser:
         return self._mention(sentence, first.start, last.end, "demonym", match.key, () if noun else ("adjective",))
 
     def _admin_areas(self, sentence: _Sentence, chunk: list[int], found: list[Mention]) -> list[Mention]:
-        """"Laurel County", "Pointe Coupee Parish": areas the gazetteer may not hold."""
+        """ "Laurel County", "Pointe Coupee Parish": areas the gazetteer may not hold."""
         tokens = sentence.tokens
         areas = []
         for position, index in enumerate(chunk):
@@ -415,7 +447,9 @@ class _Recogniser:
                     extra.append(self._mention(sentence, token.start, token.end, "toponym", key, ("repeated",)))
         return extra
 
-    def _mention(self, sentence: _Sentence, start: int, end: int, kind: str, key: str, cues: tuple[str, ...]) -> Mention:
+    def _mention(
+        self, sentence: _Sentence, start: int, end: int, kind: str, key: str, cues: tuple[str, ...]
+    ) -> Mention:
         return Mention(
             start=start,
             end=end,

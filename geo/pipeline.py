@@ -45,7 +45,7 @@ class Geoparser:
         load_lexicon()
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> "Geoparser":
+    def from_settings(cls, settings: Settings | None = None) -> Geoparser:
         """Open the offline gazetteer (building it if needed) and, when enabled, the online one."""
         from geo.gazetteer.geonames import GeoNamesGazetteer
 

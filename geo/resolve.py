@@ -87,7 +87,7 @@ class _Context:
     states: set[str]
 
     @classmethod
-    def of(cls, others: list[tuple[Place, int]]) -> "_Context":
+    def of(cls, others: list[tuple[Place, int]]) -> _Context:
         """Context from the other names' current places, each weighted by its mentions."""
         total = sum(count for _, count in others) or 1
         share: dict[str, float] = defaultdict(float)
@@ -98,7 +98,8 @@ class _Context:
         return cls(
             points=points,
             country_share=dict(share),
-            point_countries={p.country_code for p in points} | {p.country_code for p, _ in others if p.feature == "A.ADM1"},
+            point_countries={p.country_code for p in points}
+            | {p.country_code for p, _ in others if p.feature == "A.ADM1"},
             point_states={(p.country_code, p.admin1) for p in points},
             states={p.admin1 for p, _ in others if p.feature == "A.ADM1" and p.country_code == "US"},
         )
@@ -122,9 +123,7 @@ class _Resolution:
         self.choice: dict[tuple[str, str], Place] = {}
 
     def choose(self, gazetteer: Gazetteer) -> None:
-        container_places = {
-            key: gazetteer.candidates(key) for keys in self.containers.values() for key in keys
-        }
+        container_places = {key: gazetteer.candidates(key) for keys in self.containers.values() for key in keys}
         for _ in range(ROUNDS):
             new_choice = {}
             for group, places in self.candidates.items():
@@ -138,7 +137,7 @@ class _Resolution:
             self.choice = new_choice
 
     @staticmethod
-    def _score(place: Place, containers: list[Place], context: "_Context") -> float:
+    def _score(place: Place, containers: list[Place], context: _Context) -> float:
         score = prior(place)
         for container in containers:
             if container.feature == "A.PCLI" and place.country_code == container.country_code:

@@ -136,7 +136,7 @@ def test_bad_files_exit_2_and_good_files_still_written(
     assert status == 2
     lines = err.splitlines()
     assert len(lines) == len(BAD_FILES)
-    for line, bad in zip(lines, BAD_FILES):
+    for line, bad in zip(lines, BAD_FILES, strict=True):
         assert line.startswith("news-atlas: error: ")
         assert str(bad) in line
     if output_format == "jsonl":

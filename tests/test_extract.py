@@ -20,15 +20,26 @@ def found(text: str, gazetteer: GeoNamesGazetteer, **options: bool) -> list[tupl
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Police broke up camps in the port city of Calais on the English Channel.",
-         [("Calais", "toponym"), ("English Channel", "toponym")]),
+        (
+            "Police broke up camps in the port city of Calais on the English Channel.",
+            [("Calais", "toponym"), ("English Channel", "toponym")],
+        ),
         ("Refugees drift in the Channel on a raft.", [("Channel", "toponym")]),
-        ("The FN also took control of Hénin-Beaumont, near Calais.",
-         [("Hénin-Beaumont", "toponym"), ("Calais", "toponym")]),
+        (
+            "The FN also took control of Hénin-Beaumont, near Calais.",
+            [("Hénin-Beaumont", "toponym"), ("Calais", "toponym")],
+        ),
         ("the Italian island of Lampedusa, near war-torn Libya.", [("Lampedusa", "toponym"), ("Libya", "toponym")]),
-        ("Germany, Italy, the UK, France and Sweden took in refugees.",
-         [("Germany", "toponym"), ("Italy", "toponym"), ("UK", "toponym"), ("France", "toponym"),
-          ("Sweden", "toponym")]),
+        (
+            "Germany, Italy, the UK, France and Sweden took in refugees.",
+            [
+                ("Germany", "toponym"),
+                ("Italy", "toponym"),
+                ("UK", "toponym"),
+                ("France", "toponym"),
+                ("Sweden", "toponym"),
+            ],
+        ),
         ("They travel across Europe to Britain.", [("Europe", "toponym"), ("Britain", "toponym")]),
         ("They die on the borders of Fortress Europe.", [("Europe", "toponym")]),
         ("Calais mayor Natacha Bouchart of France's rightwing party", [("Calais", "toponym"), ("France", "toponym")]),
@@ -40,9 +51,23 @@ def found(text: str, gazetteer: GeoNamesGazetteer, **options: bool) -> list[tupl
         ("He lives in Evansville, Ind. with his wife.", [("Evansville", "toponym"), ("Ind.", "toponym")]),
         ("She moved to St. Petersburg last year.", [("St. Petersburg", "toponym")]),
     ],
-    ids=["city-and-channel", "the-channel", "hyphenated-town", "island", "list-of-countries", "continent",
-         "fortress-europe", "place-before-title", "state-abbreviation", "organisation-at-place", "possessive-organisation", "county",
-         "possessive", "abbreviation-keeps-its-full-stop", "saint-abbreviation"],
+    ids=[
+        "city-and-channel",
+        "the-channel",
+        "hyphenated-town",
+        "island",
+        "list-of-countries",
+        "continent",
+        "fortress-europe",
+        "place-before-title",
+        "state-abbreviation",
+        "organisation-at-place",
+        "possessive-organisation",
+        "county",
+        "possessive",
+        "abbreviation-keeps-its-full-stop",
+        "saint-abbreviation",
+    ],
 )
 def test_places_are_found(gazetteer: GeoNamesGazetteer, text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text, gazetteer) == expected
@@ -69,10 +94,25 @@ def test_places_are_found(gazetteer: GeoNamesGazetteer, text: str, expected: lis
         "The SEC and the SRT filed suits.",
         "A statement from the White House came late.",
     ],
-    ids=["pm-valls", "bare-valls-after-title", "cazeneuve", "bare-cazeneuve", "the-roma", "roma-ethnicity",
-         "daily-star", "financial-times", "union-for-a-popular-movement", "red-cross", "le-pen",
-         "first-name-surname-town", "common-words", "first-name-that-is-a-village", "person-verb", "acronyms",
-         "building"],
+    ids=[
+        "pm-valls",
+        "bare-valls-after-title",
+        "cazeneuve",
+        "bare-cazeneuve",
+        "the-roma",
+        "roma-ethnicity",
+        "daily-star",
+        "financial-times",
+        "union-for-a-popular-movement",
+        "red-cross",
+        "le-pen",
+        "first-name-surname-town",
+        "common-words",
+        "first-name-that-is-a-village",
+        "person-verb",
+        "acronyms",
+        "building",
+    ],
 )
 def test_traps_are_not_mapped(geoparser: Geoparser, text: str) -> None:
     mapped = [g.mention.text for g in geoparser.geoparse(text) if g.mention.text != "Britain"]
@@ -91,16 +131,17 @@ def test_a_surname_stays_a_person_in_the_whole_article(gazetteer: GeoNamesGazett
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("most of whom were Syrians, Afghans and Africans, were moved.",
-         [("Syrians", "demonym"), ("Afghans", "demonym"), ("Africans", "demonym")]),
+        (
+            "most of whom were Syrians, Afghans and Africans, were moved.",
+            [("Syrians", "demonym"), ("Afghans", "demonym"), ("Africans", "demonym")],
+        ),
         ("Three weeks ago, a 23-year-old Afghan, Asif Hussainkhil, was picked up.", [("Afghan", "demonym")]),
         ("a strong gesture towards the British.", [("British", "demonym")]),
         ("hundreds of French riot police broke up camps", []),
         ("the British government has imposed austerity", []),
         ("in this week's European elections", []),
     ],
-    ids=["plural-nouns", "singular-noun", "the-british", "adjective-french", "adjective-british",
-         "adjective-european"],
+    ids=["plural-nouns", "singular-noun", "the-british", "adjective-french", "adjective-british", "adjective-european"],
 )
 def test_demonyms(gazetteer: GeoNamesGazetteer, text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text, gazetteer) == expected

@@ -111,7 +111,9 @@ class TestGeoNamesGazetteer(BaseGazetteerTest):
             ("Munich", "Munich", "DE", "P.PPL"),
         ],
     )
-    def test_best_candidate(self, gazetteer: GeoNamesGazetteer, name: str, expected: str, country: str, feature: str) -> None:
+    def test_best_candidate(
+        self, gazetteer: GeoNamesGazetteer, name: str, expected: str, country: str, feature: str
+    ) -> None:
         best = gazetteer.candidates(name)[0]
         assert (best.name, best.country_code, best.feature) == (expected, country, feature)
 
@@ -128,8 +130,16 @@ class TestGeoNamesGazetteer(BaseGazetteerTest):
 
     @pytest.mark.parametrize(
         ("noun", "country"),
-        [("Syrians", "SY"), ("Afghans", "AF"), ("Afghan", "AF"), ("Eritreans", "ER"), ("Somalis", "SO"),
-         ("British", "GB"), ("French", "FR"), ("Swedes", "SE")],
+        [
+            ("Syrians", "SY"),
+            ("Afghans", "AF"),
+            ("Afghan", "AF"),
+            ("Eritreans", "ER"),
+            ("Somalis", "SO"),
+            ("British", "GB"),
+            ("French", "FR"),
+            ("Swedes", "SE"),
+        ],
     )
     def test_demonym_countries(self, gazetteer: GeoNamesGazetteer, noun: str, country: str) -> None:
         assert gazetteer.demonym_places(noun)[0].country_code == country

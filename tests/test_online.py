@@ -100,8 +100,12 @@ def test_place_maps_feature(server: FakeNominatim, cache_path: Path, extra: dict
 def test_place_from_settings_asks_for_address_details(server: FakeNominatim, tmp_path: Path) -> None:
     server.replies["Calais"] = [Reply(body=[CALAIS])]
     settings = Settings.load(
-        environ={}, cache_dir=tmp_path, nominatim_domain=server.domain, nominatim_scheme="http",
-        online_timeout=TIMEOUT, online_min_delay=0.0,
+        environ={},
+        cache_dir=tmp_path,
+        nominatim_domain=server.domain,
+        nominatim_scheme="http",
+        online_timeout=TIMEOUT,
+        online_min_delay=0.0,
     )
     place = OnlineGeocoder.from_settings(settings, max_retries=0).place("Calais")
     assert place == Place("Calais", 50.9524769, 1.8538446, "FR", "P.PPL", None, "nominatim")
@@ -117,8 +121,12 @@ def test_place_without_address_details_has_no_country(server: FakeNominatim, cac
 
 def test_user_agent_is_sent(server: FakeNominatim, tmp_path: Path) -> None:
     settings = Settings.load(
-        environ={}, cache_dir=tmp_path, nominatim_domain=server.domain, nominatim_scheme="http",
-        user_agent="news-atlas-ua-check/9", online_min_delay=0.0,
+        environ={},
+        cache_dir=tmp_path,
+        nominatim_domain=server.domain,
+        nominatim_scheme="http",
+        user_agent="news-atlas-ua-check/9",
+        online_min_delay=0.0,
     )
     OnlineGeocoder.from_settings(settings, max_retries=0).geocode("Calais")
     assert [r.headers["User-Agent"] for r in server.requests] == ["news-atlas-ua-check/9"]
@@ -212,8 +220,12 @@ def test_timed_out_request_is_sent_once(server: FakeNominatim, tmp_path: Path) -
     # geopy's default adapter would resend it twice at once, behind the rate limiter.
     server.replies["Calais"] = [Reply(delay=3.0, body=[CALAIS])]
     settings = Settings.load(
-        environ={}, cache_dir=tmp_path, nominatim_domain=server.domain, nominatim_scheme="http",
-        online_timeout=TIMEOUT, online_min_delay=0.0,
+        environ={},
+        cache_dir=tmp_path,
+        nominatim_domain=server.domain,
+        nominatim_scheme="http",
+        online_timeout=TIMEOUT,
+        online_min_delay=0.0,
     )
     assert OnlineGeocoder.from_settings(settings, max_retries=0).geocode("Calais") is None
     assert server.count("Calais") == 1

@@ -49,8 +49,25 @@ SEED_MENTIONS = [
     (SEPTEMBER, "British", "demonym", "United Kingdom", "GB", "A.PCLI", 2),  # "the British," as people
 ]
 # Words of the seeds that name people, parties, papers and peoples, never places.
-TRAPS = ["Valls", "Cazeneuve", "Roma", "Bouchart", "Le Pen", "Pen", "Star", "Daily Star", "Financial Times",
-         "Union", "Popular Movement", "Red Cross", "Sarkozy", "Marine", "National Front", "City", "Frontex"]
+TRAPS = [
+    "Valls",
+    "Cazeneuve",
+    "Roma",
+    "Bouchart",
+    "Le Pen",
+    "Pen",
+    "Star",
+    "Daily Star",
+    "Financial Times",
+    "Union",
+    "Popular Movement",
+    "Red Cross",
+    "Sarkozy",
+    "Marine",
+    "National Front",
+    "City",
+    "Frontex",
+]
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +81,14 @@ def seed_results(geoparser: Geoparser, seed_articles: dict[str, Article]) -> dic
     ids=[f"{'may' if row[0] == MAY else 'sep'}-{row[1]}" for row in SEED_MENTIONS],
 )
 def test_every_seed_mention_is_found_and_placed(
-    seed_results: dict[str, list], article_id: str, surface: str, kind: str, name: str, country: str,
-    feature: str, count: int,
+    seed_results: dict[str, list],
+    article_id: str,
+    surface: str,
+    kind: str,
+    name: str,
+    country: str,
+    feature: str,
+    count: int,
 ) -> None:
     hits = [g for g in seed_results[article_id] if g.mention.text == surface]
     assert [(g.mention.kind, g.place.name, g.place.country_code, g.place.feature) for g in hits] == [

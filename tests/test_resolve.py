@@ -67,7 +67,9 @@ def test_online_lookup_only_for_names_the_gazetteer_cannot_place(tiny_gazetteer:
 
     result = resolve("Police in Laurel County and in Calais, France.", tiny_gazetteer, online=online)
     assert [(g.mention.text, g.place and g.place.name) for g in result] == [
-        ("Laurel County", "Laurel County"), ("Calais", "Calais"), ("France", "France")
+        ("Laurel County", "Laurel County"),
+        ("Calais", "Calais"),
+        ("France", "France"),
     ]
     assert asked == ["Laurel County"]
     offline = resolve("Police in Laurel County.", tiny_gazetteer)

