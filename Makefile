@@ -61,9 +61,11 @@ chromium:
 	if [ -x /usr/bin/chromium ]; then /usr/bin/chromium --version || true; \
 	else echo "make: could not install chromium with apt-get; browser tests will be skipped." >&2; fi
 
-# A no-op when the index in .cache/ (or NEWS_ATLAS_CACHE_DIR) is current.
+# A no-op when the index in .cache/ (or NEWS_ATLAS_CACHE_DIR) is current; the map's
+# Leaflet files are copied from their PyPI packages into static/vendor.
 gazetteer: $(STAMP_RUNTIME)
 	$(PY) -m geo build-gazetteer
+	$(PY) -m geo install-assets
 
 run: $(STAMP_RUNTIME) gazetteer
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true

@@ -126,14 +126,24 @@ def load_articles(folder: str | Path) -> list[Article]:
     >>> [a.id for a in load_articles(Settings.load().articles_dir)][:1]
     ['calais-mayor-threatens-port-2014-09-06']
     """
+    return [load_article(p) for p in article_paths(folder)]
+
+
+def article_paths(folder: str | Path) -> list[Path]:
+    """The article files (.md, .txt) of a folder, in file-name order.
+
+    Raises
+    ------
+    ArticleError
+        When ``folder`` is not a folder.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise ArticleError(f"Article folder {folder} does not exist or is not a folder. Check the path.")
-    paths = sorted(
+    return sorted(
         (p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()),
         key=lambda p: p.name,
     )
-    return [load_article(p) for p in paths]
 
 
 def _read_text(path: Path) -> str:

@@ -23,10 +23,11 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from geo.articles import load_article
-from geo.config import SETTINGS, Settings
+from geo.config import PROJECT_DIR, SETTINGS, Settings
 from geo.exc import ArticleError, ConfigurationError, GeoError
 from geo.models import GeocodedMention
 from geo.pipeline import Geoparser
@@ -142,7 +143,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--force", action="store_true", help="Rebuild the index even if it exists.")
     build.set_defaults(command=_build_gazetteer)
+
+    assets = commands.add_parser(
+        "install-assets", parents=[common], help="Copy the map's Leaflet files into the app's static folder."
+    )
+    assets.add_argument("--static-dir", type=Path, default=PROJECT_DIR / "static", help="Default: %(default)s.")
+    assets.set_defaults(command=_install_assets)
     return parser
+
+
+def _install_assets(args: argparse.Namespace, settings: Settings) -> int:
+    """``install-assets``: put Leaflet and its plugins where the app serves them from."""
+    from geo.assets import install_vendor_assets
+
+    sys.stdout.write(f"Map assets: {install_vendor_assets(args.static_dir)}\n")
+    return EXIT_OK
 
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:

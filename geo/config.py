@@ -40,6 +40,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("online_timeout", 5.0, "Seconds to wait for one online geocoder answer."),
     Setting("online_min_delay", 1.0, "Seconds between two online requests (Nominatim allows one a second)."),
     Setting("adjectives", False, "Also map nationality adjectives ('French riot police') to their country."),
+    Setting("basemap", "osm", "Map background at start: osm (OpenStreetMap tiles), none (outlines only), custom."),
+    Setting("tile_url", "", "Tile URL template for the custom basemap, e.g. http://localhost:8080/{z}/{x}/{y}.png."),
+    Setting("tile_attribution", "", "Attribution shown for the custom tiles."),
 )
 
 
@@ -80,10 +83,17 @@ class Settings:
     online_timeout: float
     online_min_delay: float
     adjectives: bool
+    basemap: str
+    tile_url: str
+    tile_attribution: str
 
     def __post_init__(self) -> None:
         if self.nominatim_scheme not in {"http", "https"}:
             raise ConfigurationError(f"nominatim_scheme must be 'http' or 'https', not {self.nominatim_scheme!r}.")
+        if self.basemap not in {"osm", "none", "custom"}:
+            raise ConfigurationError(f"basemap must be osm, none or custom, not {self.basemap!r}.")
+        if self.basemap == "custom" and not self.tile_url:
+            raise ConfigurationError("basemap is custom but tile_url is empty. Set NEWS_ATLAS_TILE_URL.")
         if self.online_timeout <= 0 or self.online_min_delay < 0:
             raise ConfigurationError(
                 f"online_timeout must be positive and online_min_delay not negative "

@@ -6,6 +6,7 @@ Exception tree::
     ├── ConfigurationError (ValueError)     a setting has a bad value
     ├── GeocoderNotFound (ValueError)       unknown geocoder name
     ├── GazetteerDataError (OSError)        the gazetteer cannot be built or read
+    ├── AssetError (OSError)                the map's offline assets cannot be installed
     └── ArticleError (ValueError)           an article file cannot be read
 """
 
@@ -24,6 +25,10 @@ class GeocoderNotFound(GeoError, ValueError):
 
 class GazetteerDataError(GeoError, OSError):
     """The gazetteer's source data or its built index is missing or broken."""
+
+
+class AssetError(GeoError, OSError):
+    """The map's JavaScript and CSS cannot be copied into the app's static folder."""
 
 
 class ArticleError(GeoError, ValueError):

@@ -56,6 +56,7 @@ CREATE TABLE places (
 );
 CREATE TABLE names (key TEXT NOT NULL, place_id INTEGER NOT NULL, match TEXT NOT NULL,
                     PRIMARY KEY (key, place_id, match)) WITHOUT ROWID;
+CREATE TABLE polygons (country_code TEXT PRIMARY KEY, geometry TEXT NOT NULL);
 """
 
 
@@ -159,6 +160,7 @@ class _Rows:
 
     places: list[tuple] = field(default_factory=list)
     names: set[tuple[str, int, str]] = field(default_factory=set)
+    polygons: dict[str, str] = field(default_factory=dict)
     by_target: dict[str, int] = field(default_factory=dict)
 
     def add_place(
@@ -255,6 +257,9 @@ def _collect_rows() -> _Rows:
             rows.add_name(name, place_id, MATCH_ALIAS)
         if country["name"].lower().startswith("the "):
             rows.add_name(country["name"][4:], place_id, MATCH_PRIMARY)
+        geometry = _country_geometry(info)
+        if geometry:
+            rows.polygons[code] = geometry
         demonym = info.get("demonym") or ""
         if demonym:
             rows.add_name(demonym, place_id, MATCH_DEMONYM)
@@ -322,6 +327,21 @@ def _collect_rows() -> _Rows:
     return rows
 
 
+def _country_geometry(info: Mapping[str, Any]) -> str | None:
+    """The country's outline as GeoJSON geometry text, coordinates rounded to about 1 km."""
+    features = (info.get("geoJSON") or {}).get("features") or []
+    if not features:
+        return None
+    geometry = features[0]["geometry"]
+
+    def rounded(value: Any) -> Any:
+        return round(value, 2) if isinstance(value, (int, float)) else [rounded(v) for v in value]
+
+    return json.dumps(
+        {"type": geometry["type"], "coordinates": rounded(geometry["coordinates"])}, separators=(",", ":")
+    )
+
+
 def _add_us_counties(rows: _Rows) -> None:
     """US counties (and parishes, boroughs) at the mean of their ZIP code centres.
 
@@ -375,6 +395,7 @@ def build_gazetteer(path: Path) -> None:
             conn.executescript(SCHEMA)
             conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", rows.places)
             conn.executemany("INSERT INTO names VALUES (?,?,?)", sorted(rows.names))
+            conn.executemany("INSERT INTO polygons VALUES (?,?)", sorted(rows.polygons.items()))
             conn.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (input_fingerprint(),))
             conn.execute("INSERT INTO meta VALUES ('counts', ?)", (json.dumps(_counts(rows)),))
         conn.close()

@@ -8,6 +8,7 @@ lookups are memoised.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
@@ -89,6 +90,11 @@ class GeoNamesGazetteer(Gazetteer):
     def demonym_places(self, name: str) -> list[Place]:
         places = [p for p in self.lookup(normalise_name(name)) if p.raw["match"] == MATCH_DEMONYM]
         return sorted(places, key=lambda p: -p.population)
+
+    def country_polygons(self) -> dict[str, dict]:
+        """Outline of every country that has one, as GeoJSON geometries by ISO code."""
+        rows = self._conn.execute("SELECT country_code, geometry FROM polygons").fetchall()
+        return {code: json.loads(geometry) for code, geometry in rows}
 
     def close(self) -> None:
         """Close the index file."""

@@ -1,0 +1,230 @@
+"""The atlas: geoparsed articles aggregated into places, passages and filters.
+
+Input: ``GeoparsedArticle`` records (an article and its geocoded mentions).
+Output: ``PlaceSummary`` records, one per place, with the passages that
+mention it, filtered by article, kind of place and a search text.  This is
+what the map, the passages panel and the places table show.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from geo.gazetteer.base import normalise_name
+from geo.models import Article, GeocodedMention, Place
+
+# Kinds of place the reader can filter on, in display order.
+CATEGORIES: dict[str, str] = {
+    "story": "Places in the story",
+    "origin": "Origin countries (from demonyms)",
+    "country": "Countries",
+    "water": "Water and regions",
+}
+_COUNTRY_FEATURES = frozenset({"A.PCLI", "A.PCLS", "A.PCLD"})
+
+
+@dataclass(frozen=True, slots=True)
+class GeoparsedArticle:
+    """An article with the places it mentions."""
+
+    article: Article
+    mentions: tuple[GeocodedMention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A sentence of an article that mentions a place; ``highlights`` are that place's spans in it."""
+
+    article_id: str
+    start: int
+    end: int
+    highlights: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceSummary:
+    """One place of the atlas in the current view."""
+
+    id: str
+    place: Place
+    category: str
+    mentions: int
+    article_ids: tuple[str, ...]
+    passages: tuple[Passage, ...]
+
+    @property
+    def label(self) -> str:
+        """Name with its country (and US state), unique enough to tell homonyms apart."""
+        return place_label(self.place)
+
+
+def place_id(place: Place) -> str:
+    """A stable identifier: the GeoNames id when there is one."""
+    if place.geonameid is not None:
+        return f"geonames:{place.geonameid}"
+    return f"{place.source}:{normalise_name(place.name)}:{place.country_code}:{place.admin1}"
+
+
+def place_label(place: Place) -> str:
+    """ "Calais, FR", "Paris, US-TX", "English Channel"."""
+    region = place.country_code
+    if region == "US" and place.admin1 and place.feature != "A.ADM1":
+        region = f"US-{place.admin1}"
+    if not region or place.feature in _COUNTRY_FEATURES:
+        return place.name
+    return f"{place.name}, {region}"
+
+
+def mention_category(mention: GeocodedMention) -> str:
+    """Which filter a mention falls under: demonyms, countries, water and regions, or the story."""
+    if mention.mention.kind == "demonym":
+        return "origin"
+    place = mention.place
+    if place is None:
+        return "story"
+    if place.feature in _COUNTRY_FEATURES:
+        return "country"
+    if place.feature_class == "H" or place.feature in {"L.RGN", "L.CONT"}:
+        return "water"
+    return "story"
+
+
+def summarise_places(
+    articles: Iterable[GeoparsedArticle],
+    *,
+    article_ids: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
+    search: str = "",
+) -> list[PlaceSummary]:
+    """Aggregate the placed mentions of the selected articles into one summary per place.
+
+    Parameters
+    ----------
+    articles:
+        The corpus.
+    article_ids:
+        Keep only these articles (all when ``None``).
+    categories:
+        Keep only mentions of these ``CATEGORIES`` (all when ``None``).
+    search:
+        Keep only places whose name (or a mention's text) contains it, any case or accent.
+
+    Returns
+    -------
+    list[PlaceSummary]
+        Most mentioned first, then by name.
+    """
+    wanted_articles = None if article_ids is None else set(article_ids)
+    wanted_categories = None if categories is None else set(categories)
+    needle = normalise_name(search) if search.strip() else ""
+    by_place: dict[str, list[tuple[str, GeocodedMention, str]]] = defaultdict(list)
+    places: dict[str, Place] = {}
+    for item in articles:
+        if wanted_articles is not None and item.article.id not in wanted_articles:
+            continue
+        for mention in item.mentions:
+            if mention.place is None:
+                continue
+            category = mention_category(mention)
+            if wanted_categories is not None and category not in wanted_categories:
+                continue
+            key = place_id(mention.place)
+            places.setdefault(key, mention.place)
+            by_place[key].append((item.article.id, mention, category))
+    summaries = []
+    for key, hits in by_place.items():
+        place = places[key]
+        if needle and not any(needle in normalise_name(text) for text in _names(place, hits)):
+            continue
+        summaries.append(_summary(key, place, hits))
+    return sorted(summaries, key=lambda s: (-s.mentions, s.place.name, s.id))
+
+
+def _names(place: Place, hits: Sequence[tuple[str, GeocodedMention, str]]) -> set[str]:
+    return {place.name} | {mention.mention.text for _, mention, _ in hits}
+
+
+def _summary(key: str, place: Place, hits: Sequence[tuple[str, GeocodedMention, str]]) -> PlaceSummary:
+    counts = Counter(category for _, _, category in hits)
+    order = list(CATEGORIES)
+    category = max(counts, key=lambda c: (counts[c], -order.index(c)))
+    passages: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
+    for article_id, mention, _ in hits:
+        start, end = mention.mention.sentence
+        passages.setdefault((article_id, start, end), []).append((mention.mention.start, mention.mention.end))
+    return PlaceSummary(
+        id=key,
+        place=place,
+        category=category,
+        mentions=len(hits),
+        article_ids=tuple(dict.fromkeys(article_id for article_id, _, _ in hits)),
+        passages=tuple(Passage(a, s, e, tuple(spans)) for (a, s, e), spans in passages.items()),
+    )
+
+
+def find_clicked(
+    summaries: Sequence[PlaceSummary], *, tooltip: str | None, lat: float | None, lon: float | None
+) -> PlaceSummary | None:
+    """The place a map click meant: the one whose label starts the tooltip, nearest the click.
+
+    The map sends back the clicked object's tooltip text and the click's
+    coordinates; the label tells homonyms apart, the coordinates what is left.
+    """
+    candidates = list(summaries)
+    if tooltip:
+        text = tooltip.strip()
+        named = [s for s in candidates if text.startswith(s.label)]
+        if named:
+            candidates = named
+    if lat is None or lon is None:
+        return candidates[0] if tooltip and len(candidates) == 1 else None
+    return min(candidates, key=lambda s: _squared_degrees(s.place, lat, lon), default=None)
+
+
+def _squared_degrees(place: Place, lat: float, lon: float) -> float:
+    return (place.lat - lat) ** 2 + ((place.lon - lon) * math.cos(math.radians(lat))) ** 2
+
+
+def excerpt(summary: PlaceSummary, texts: Mapping[str, str]) -> str:
+    """The first passage about a place, as plain text; ``texts`` are article texts by id."""
+    first = summary.passages[0]
+    return texts[first.article_id][first.start : first.end]
+
+
+def table_rows(summaries: Sequence[PlaceSummary]) -> list[dict[str, object]]:
+    """The places table: name, kind, country, mentions, articles."""
+    return [
+        {
+            "Place": s.place.name,
+            "Kind": CATEGORIES[s.category],
+            "Country": s.place.country_code,
+            "Mentions": s.mentions,
+            "Articles": len(s.article_ids),
+        }
+        for s in summaries
+    ]
+
+
+def view_href(
+    *, articles: Sequence[str] | None, place: str | None = None, article: str | None = None, passage: int | None = None
+) -> str:
+    """A link to a view of the atlas: the query string the app reads its state from.
+
+    ``articles`` is ``None`` for "all articles"; ``passage`` opens the reader
+    at the sentence starting at that offset.
+    """
+    params: dict[str, str] = {}
+    if articles is not None:
+        params["articles"] = ",".join(articles)
+    if place:
+        params["place"] = place
+    if article:
+        params["article"] = article
+    if passage is not None:
+        params["passage"] = str(passage)
+    anchor = f"#passage-{passage}" if passage is not None else ""
+    return f"?{urlencode(params)}{anchor}"

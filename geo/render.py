@@ -1,0 +1,296 @@
+"""Rendering: places -> a Folium map and HTML for passages and the article reader.
+
+Input: ``PlaceSummary`` records (``geo.atlas``) and articles.  Output: a
+``folium.Map`` that stays the same across reruns, a ``folium.FeatureGroup``
+of the places in view, and escaped HTML.  Every text that comes from an
+article is escaped before it reaches HTML: an article is data, never markup.
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import folium
+from folium.plugins import FastMarkerCluster
+
+from geo.assets import VENDOR_CSS, VENDOR_JS
+from geo.atlas import CATEGORIES, Passage, PlaceSummary
+from geo.models import Article, GeocodedMention
+
+COLOURS = {"story": "#c0392b", "origin": "#1f78b4", "country": "#2e8b57", "water": "#6a51a3"}
+SELECTED_COLOUR = "#f39c12"
+CLUSTER_THRESHOLD = 500  # above this many places, markers are clustered in the browser
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+GEONAMES_ATTRIBUTION = 'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC-BY 4.0)'
+MAX_ZOOM = 18
+
+
+@dataclass(frozen=True, slots=True)
+class Basemap:
+    """What is drawn under the places: tiles from a server, or only country outlines."""
+
+    name: str
+    label: str
+    tiles: str | None
+    attribution: str = ""
+
+
+def basemaps(custom_tiles: str = "", custom_attribution: str = "") -> dict[str, Basemap]:
+    """The basemap choices; "custom" only when a tile URL is configured."""
+    choices = {
+        "osm": Basemap("osm", "OpenStreetMap (online)", OSM_TILES, OSM_ATTRIBUTION),
+        "none": Basemap("none", "Country outlines only (offline)", None),
+    }
+    if custom_tiles:
+        choices["custom"] = Basemap("custom", "Custom tiles", custom_tiles, html.escape(custom_attribution))
+    return choices
+
+
+def build_base_map(basemap: Basemap, outlines: Mapping[str, dict]) -> folium.Map:
+    """The map without places: identical for every view, so the browser never remounts it.
+
+    Leaflet comes from the app's own static folder, not a CDN; country
+    outlines are drawn in a pane under the tiles, so the map stays readable
+    when no tile server answers.
+    """
+    fmap = folium.Map(
+        location=(30.0, 10.0),
+        zoom_start=2,
+        tiles=None,
+        max_zoom=MAX_ZOOM,
+        min_zoom=1,
+        control_scale=False,  # the scale would sit under the attribution on a narrow map
+        world_copy_jump=True,
+        attribution_control=True,
+    )
+    fmap.default_js = list(VENDOR_JS)
+    fmap.default_css = list(VENDOR_CSS)
+    folium.map.CustomPane("outlines", z_index=150, pointer_events=False).add_to(fmap)
+    folium.GeoJson(
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {}, "geometry": g} for _, g in sorted(outlines.items())],
+        },
+        name="Country outlines",
+        pane="outlines",
+        style_function=lambda _: {"color": "#7f8c8d", "weight": 0.7, "fillColor": "#f4f1ea", "fillOpacity": 1.0},
+        interactive=False,
+        control=False,
+        embed=True,
+    ).add_to(fmap)
+    if basemap.tiles:
+        attribution = f"{basemap.attribution} | {GEONAMES_ATTRIBUTION}"
+        folium.TileLayer(basemap.tiles, attr=attribution, name=basemap.label, max_zoom=MAX_ZOOM).add_to(fmap)
+    return fmap
+
+
+def tooltip_text(summary: PlaceSummary) -> str:
+    """ "Calais, FR · 20 mentions": the label first, which a click is matched by."""
+    noun = "mention" if summary.mentions == 1 else "mentions"
+    return f"{summary.label} · {summary.mentions} {noun}"
+
+
+def marker_class(summary: PlaceSummary) -> str:
+    """CSS classes of a place's marker: "place-marker place-geonames-2976217" (tests find markers by it)."""
+    return "place-marker place-" + re.sub(r"[^A-Za-z0-9_-]+", "-", summary.id).strip("-")
+
+
+def marker_radius(mentions: int) -> float:
+    """Marker size grows with the square root of the mentions, so area tracks the count."""
+    return round(5 + 3 * math.sqrt(mentions), 1)
+
+
+def build_place_layer(
+    summaries: Sequence[PlaceSummary],
+    excerpts: Callable[[PlaceSummary], str],
+    *,
+    selected_id: str | None = None,
+    outlines: Mapping[str, dict] | None = None,
+) -> folium.FeatureGroup:
+    """One marker per place, sized by mentions and coloured by kind, in a feature group.
+
+    Parameters
+    ----------
+    summaries:
+        The places in view.
+    excerpts:
+        Gives a place's popup text (plain text; escaped here).
+    selected_id:
+        The place to draw highlighted.
+    outlines:
+        Country polygons by ISO code, to shade the countries in view.
+    """
+    layer = folium.FeatureGroup(name="Places")
+    for summary in summaries:
+        code = summary.place.country_code
+        if outlines and summary.category in {"country", "origin"} and code in outlines:
+            # Polygons, not GeoJson: st_folium's feature groups cannot carry GeoJson's styling code.
+            colour = COLOURS[summary.category]
+            for rings in _latlon_polygons(outlines[code]):
+                folium.Polygon(
+                    rings, color=colour, weight=1, fill=True, fill_color=colour, fill_opacity=0.12, interactive=False
+                ).add_to(layer)
+    if len(summaries) > CLUSTER_THRESHOLD:
+        _clustered_markers(summaries, excerpts, selected_id).add_to(layer)
+        return layer
+    for summary in summaries:
+        selected = summary.id == selected_id
+        colour = COLOURS[summary.category]
+        folium.CircleMarker(
+            location=(summary.place.lat, summary.place.lon),
+            radius=marker_radius(summary.mentions) + (3 if selected else 0),
+            color=SELECTED_COLOUR if selected else "#ffffff",
+            weight=3 if selected else 1.5,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=0.85,
+            tooltip=folium.Tooltip(html.escape(tooltip_text(summary))),
+            class_name=marker_class(summary),
+            popup=folium.Popup(_popup_html(summary, excerpts(summary)), max_width=320),
+        ).add_to(layer)
+    return layer
+
+
+def _latlon_polygons(geometry: Mapping[str, object]) -> list[list[list[list[float]]]]:
+    """The parts of a GeoJSON Polygon or MultiPolygon, each a list of (lat, lon) rings for Leaflet."""
+    coordinates: list = geometry["coordinates"]  # type: ignore[assignment]
+    parts = [coordinates] if geometry["type"] == "Polygon" else coordinates
+    return [[[[lat, lon] for lon, lat in ring] for ring in part] for part in parts]
+
+
+def _popup_html(summary: PlaceSummary, excerpt: str) -> str:
+    return f"<b>{html.escape(summary.label)}</b><br>{html.escape(excerpt)}"
+
+
+# Each data row: lat, lon, tooltip HTML, popup HTML, fill colour, radius, outline colour.
+_CLUSTER_CALLBACK = """
+function (row) {
+    var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {
+        radius: row[5], color: row[6], weight: 1.5, fill: true, fillColor: row[4], fillOpacity: 0.85
+    });
+    marker.bindTooltip(row[2]);
+    marker.bindPopup(row[3], {maxWidth: 320});
+    return marker;
+}
+"""
+
+
+def _clustered_markers(
+    summaries: Sequence[PlaceSummary], excerpts: Callable[[PlaceSummary], str], selected_id: str | None
+) -> FastMarkerCluster:
+    """Thousands of places: the browser builds the markers from one data array, in clusters."""
+    data = [
+        [
+            s.place.lat,
+            s.place.lon,
+            html.escape(tooltip_text(s)),
+            _popup_html(s, excerpts(s)),
+            COLOURS[s.category],
+            marker_radius(s.mentions),
+            SELECTED_COLOUR if s.id == selected_id else "#ffffff",
+        ]
+        for s in summaries
+    ]
+    cluster = FastMarkerCluster(data, callback=_CLUSTER_CALLBACK, name="Places")
+    cluster.default_js = []  # Leaflet.markercluster comes with the base map, from the app itself
+    cluster.default_css = []
+    return cluster
+
+
+def fit_view(summaries: Sequence[PlaceSummary]) -> tuple[tuple[float, float], int]:
+    """Centre and zoom that show every place in view (the whole world when there are none)."""
+    if not summaries:
+        return (30.0, 10.0), 2
+    lats = [s.place.lat for s in summaries]
+    lons = [s.place.lon for s in summaries]
+    centre = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+    span = max(max(lats) - min(lats), (max(lons) - min(lons)) / 2, 0.05)
+    zoom = int(max(1, min(10, math.floor(math.log2(180 / span)))))
+    return centre, zoom
+
+
+def highlight_html(
+    text: str,
+    start: int,
+    end: int,
+    spans: Sequence[tuple[int, int, str, str | None]],
+) -> str:
+    """``text[start:end]`` escaped, with each span wrapped in a ``<mark>``.
+
+    ``spans`` are ``(start, end, css_class, href)`` in text offsets; a span
+    with an ``href`` becomes a link too.  Overlapping spans are skipped.
+    """
+    parts = []
+    position = start
+    for span_start, span_end, css_class, href in sorted(spans):
+        if span_start < position or span_end > end:
+            continue
+        parts.append(html.escape(text[position:span_start]))
+        inner = f'<mark class="{html.escape(css_class)}">{html.escape(text[span_start:span_end])}</mark>'
+        if href:
+            inner = f'<a href="{html.escape(href)}" target="_self">{inner}</a>'
+        parts.append(inner)
+        position = span_end
+    parts.append(html.escape(text[position:end]))
+    return "".join(parts).replace("\n", "<br>")
+
+
+def article_html(
+    text: str,
+    mentions: Sequence[GeocodedMention],
+    *,
+    href: Callable[[GeocodedMention], str | None],
+    category: Callable[[GeocodedMention], str],
+    anchors: Mapping[int, str] | None = None,
+) -> str:
+    """A whole article, paragraph by paragraph, every mention highlighted by kind and linked.
+
+    ``anchors`` maps a sentence start offset to an element id, so a passage
+    link can open the article at that sentence.
+    """
+    spans = [(m.mention.start, m.mention.end, f"place {category(m)}", href(m)) for m in mentions]
+    starts = sorted((anchors or {}).items())
+    chunks = []
+    position = 0
+    for offset, anchor in starts + [(len(text), "")]:
+        chunks.append(highlight_html(text, position, offset, [s for s in spans if position <= s[0] < offset]))
+        if anchor:
+            chunks.append(f'<span id="{html.escape(anchor)}"></span>')
+        position = offset
+    return "".join(chunks)
+
+
+def passages_html(
+    summary: PlaceSummary, articles: Mapping[str, Article], link: Callable[[Passage], str]
+) -> str:
+    """Every passage about a place, grouped by article (title, date, author), the place highlighted."""
+    parts = []
+    for article_id in summary.article_ids:
+        article = articles[article_id]
+        byline = f"{article.date or 'no date'} · {article.author or 'unknown author'}"
+        parts.append(f'<h4 class="passage-article">{html.escape(article.title)}</h4>')
+        parts.append(f'<p class="byline">{html.escape(byline)}</p>')
+        for passage in (p for p in summary.passages if p.article_id == article_id):
+            spans = [(s, e, f"place {summary.category}", None) for s, e in passage.highlights]
+            body = highlight_html(article.text, passage.start, passage.end, spans)
+            parts.append(
+                f'<p class="passage">{body} <a href="{html.escape(link(passage))}" target="_self">'
+                "open in article&nbsp;→</a></p>"
+            )
+    return "".join(parts)
+
+
+def legend_html() -> str:
+    """The colour key of the kinds of place."""
+    items = "".join(
+        f'<span class="legend-item"><span class="legend-dot" style="background:{COLOURS[key]}"></span>'
+        f"{html.escape(label)}</span>"
+        for key, label in CATEGORIES.items()
+    )
+    return f'<div class="legend">{items}</div>'
