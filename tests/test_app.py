@@ -1,0 +1,116 @@
+"""Tests for app.py without a browser (streamlit.testing AppTest): widgets, state, passages, escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.config import PROJECT_DIR
+
+APP = str(PROJECT_DIR / "app.py")
+MAY = "calais-police-attack-camp-2014-05-29"
+SEPTEMBER = "calais-mayor-threatens-port-2014-09-06"
+SANGATTE = "geonames:2976217"
+
+
+def run(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page_html(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def table_places(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value["Place"])
+
+
+def test_page_loads_with_every_article_selected() -> None:
+    at = run()
+    articles = at.multiselect(key="articles")
+    assert sorted(articles.value) == sorted([MAY, SEPTEMBER])
+    assert [o for o in articles.options if "Police attack immigrant camp" in o]
+    assert {"Calais", "Sangatte", "Hénin-Beaumont", "English Channel"} <= set(table_places(at))
+    assert at.info[0].value.startswith("Click a place")
+
+
+def test_selected_place_shows_its_passages() -> None:
+    at = run({"place": SANGATTE})
+    html = page_html(at)
+    assert 'refugee centre in <mark class="place story">Sangatte</mark>, near Calais.' in html
+    assert "France: Calais mayor demands crackdown" in html and "Stéphane Hugues" in html
+    assert f"article={SEPTEMBER}" in html and "passage=" in html
+
+
+def test_article_filter_from_the_widget() -> None:
+    at = run()
+    at.multiselect(key="articles").set_value([MAY]).run()
+    places = table_places(at)
+    assert "Sangatte" not in places and "Hénin-Beaumont" in places
+    assert at.query_params["articles"] == MAY
+
+
+def test_article_filter_from_the_url() -> None:
+    at = run({"articles": MAY})
+    assert at.multiselect(key="articles").value == [MAY]
+    assert "Sangatte" not in table_places(at)
+
+
+def test_kind_and_search_filters() -> None:
+    at = run()
+    at.multiselect[1].set_value(["origin"]).run()
+    assert set(table_places(at)) == {"Syria", "Afghanistan", "Africa", "United Kingdom"}
+    at.multiselect[1].set_value(["story", "origin", "country", "water"]).run()
+    at.text_input[0].input("sangatte").run()
+    assert table_places(at) == ["Sangatte"]
+
+
+def test_reader_highlights_and_links_the_places() -> None:
+    at = run({"article": MAY})
+    html = page_html(at)
+    assert '<mark class="place story">Hénin-Beaumont</mark>' in html
+    assert "place=geonames%3A3013525" in html
+    assert '<mark class="place origin">Syrians</mark>' in html
+
+
+def test_offline_assets_only() -> None:
+    """The map's scripts and styles come from the app's static folder, never a CDN."""
+    from geo import render
+    from geo.assets import VENDOR_CSS, VENDOR_JS
+
+    at = run()
+    assert not at.exception
+    fmap = render.build_base_map(render.basemaps()["osm"], {})
+    assert all(not url.startswith("http") for _, url in fmap.default_js + fmap.default_css)
+    assert fmap.default_js == VENDOR_JS and fmap.default_css == VENDOR_CSS
+    assert (PROJECT_DIR / "static" / "vendor" / "leaflet" / "leaflet.js").is_file()
+
+
+def test_article_text_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "evil.md").write_text(
+        "---\nid: evil\ntitle: \"<script>alert('t')</script>\"\n---\n\n"
+        'Refugees in Calais, France. <img src=x onerror="alert(1)"> <script>alert(2)</script>\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("NEWS_ATLAS_ARTICLES_DIR", str(tmp_path))
+    at = run({"article": "evil", "place": "geonames:3029162"})
+    html = page_html(at)
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html and "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;" in html
+
+
+def test_bad_article_file_is_a_warning_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "good.txt").write_text("Refugees camped in Calais, France.", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01binary")
+    monkeypatch.setenv("NEWS_ATLAS_ARTICLES_DIR", str(tmp_path))
+    at = run()
+    assert any("bad.txt" in w.value for w in at.warning)
+    assert "Calais" in table_places(at)

@@ -1,0 +1,145 @@
+"""Tests for geo.atlas: places aggregated from geoparsed articles, filters, clicks, links."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.atlas import (
+    CATEGORIES,
+    GeoparsedArticle,
+    excerpt,
+    find_clicked,
+    mention_category,
+    place_id,
+    place_label,
+    summarise_places,
+    table_rows,
+    view_href,
+)
+from geo.models import Article, GeocodedMention, Mention, Place
+
+CALAIS = Place("Calais", 50.95, 1.86, "FR", "P.PPL", 3029162, "geonames")
+CALAIS_ME = Place("Calais", 45.18, -67.28, "US", "P.PPL", 4959834, "geonames", admin1="ME")
+FRANCE = Place("France", 46.0, 2.0, "FR", "A.PCLI", 3017382, "countryinfo")
+SYRIA = Place("Syria", 35.0, 38.0, "SY", "A.PCLI", 163843, "countryinfo")
+CHANNEL = Place("English Channel", 50.2, -1.0, "", "H.CHN", None, "regions")
+
+
+def geocoded(text: str, word: str, place: Place | None, kind: str = "toponym", nth: int = 0) -> GeocodedMention:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(word, start + 1)
+    sentence_start = text.rfind(".", 0, start) + 1
+    while text[sentence_start] == " ":
+        sentence_start += 1
+    sentence_end = text.index(".", start) + 1
+    mention = Mention(start, start + len(word), word, kind, (sentence_start, sentence_end), (0, len(text)))  # type: ignore[arg-type]
+    return GeocodedMention(mention, place)
+
+
+A_TEXT = "Camps in Calais were cleared. Syrians fled Calais to France. Boats cross the Channel."
+B_TEXT = "The mill in Calais, Maine closed. Nobody knows."
+
+
+@pytest.fixture
+def corpus() -> list[GeoparsedArticle]:
+    a = Article("a", "Camps cleared", A_TEXT)
+    b = Article("b", "Mill closed", B_TEXT)
+    return [
+        GeoparsedArticle(
+            a,
+            (
+                geocoded(A_TEXT, "Calais", CALAIS),
+                geocoded(A_TEXT, "Syrians", SYRIA, "demonym"),
+                geocoded(A_TEXT, "Calais", CALAIS, nth=1),
+                geocoded(A_TEXT, "France", FRANCE),
+                geocoded(A_TEXT, "Channel", CHANNEL),
+            ),
+        ),  # fmt: skip
+        GeoparsedArticle(b, (geocoded(B_TEXT, "Calais", CALAIS_ME), geocoded(B_TEXT, "Nobody", None))),
+    ]
+
+
+def test_one_summary_per_place_most_mentioned_first(corpus: list[GeoparsedArticle]) -> None:
+    summaries = summarise_places(corpus)
+    assert [(s.label, s.mentions) for s in summaries] == [
+        ("Calais, FR", 2), ("Calais, US-ME", 1), ("English Channel", 1), ("France", 1), ("Syria", 1)
+    ]  # fmt: skip
+    calais = summaries[0]
+    assert calais.article_ids == ("a",)
+    assert [A_TEXT[p.start : p.end] for p in calais.passages] == [
+        "Camps in Calais were cleared.", "Syrians fled Calais to France."
+    ]  # fmt: skip
+
+
+def test_unplaced_mentions_are_not_places(corpus: list[GeoparsedArticle]) -> None:
+    assert all(s.place.name != "Nobody" for s in summarise_places(corpus))
+
+
+@pytest.mark.parametrize(
+    ("options", "labels"),
+    [
+        ({"article_ids": ["b"]}, ["Calais, US-ME"]),
+        ({"article_ids": []}, []),
+        ({"categories": ["origin"]}, ["Syria"]),
+        ({"categories": ["water"]}, ["English Channel"]),
+        ({"categories": ["country"]}, ["France"]),
+        ({"search": "calais"}, ["Calais, FR", "Calais, US-ME"]),
+        ({"search": "  CHANNEL "}, ["English Channel"]),
+        ({"search": "Syrians"}, ["Syria"]),
+    ],
+    ids=["one-article", "no-article", "origins", "water", "countries", "search", "search-case", "search-mention"],
+)
+def test_filters(corpus: list[GeoparsedArticle], options: dict, labels: list[str]) -> None:
+    assert [s.label for s in summarise_places(corpus, **options)] == labels
+
+
+def test_categories(corpus: list[GeoparsedArticle]) -> None:
+    mentions = corpus[0].mentions
+    assert [mention_category(m) for m in mentions] == ["story", "origin", "story", "country", "water"]
+    assert set(CATEGORIES) == {"story", "origin", "country", "water"}
+
+
+def test_place_ids_and_labels() -> None:
+    assert place_id(CALAIS) == "geonames:3029162"
+    assert place_id(CHANNEL) == "regions:english channel::"
+    assert place_label(CALAIS_ME) == "Calais, US-ME"
+    assert place_label(FRANCE) == "France"
+
+
+@pytest.mark.parametrize(
+    ("tooltip", "lat", "lon", "expected"),
+    [
+        ("Calais, US-ME · 1 mention", 45.0, -67.0, "Calais, US-ME"),
+        ("Calais, FR · 2 mentions", 10.0, 10.0, "Calais, FR"),
+        (None, 50.2, -1.1, "English Channel"),
+        ("Unknown · 3 mentions", 35.1, 38.1, "Syria"),
+    ],
+    ids=["label", "label-beats-distance", "nearest", "unknown-label-nearest"],
+)
+def test_find_clicked(
+    corpus: list[GeoparsedArticle], tooltip: str | None, lat: float, lon: float, expected: str
+) -> None:
+    hit = find_clicked(summarise_places(corpus), tooltip=tooltip, lat=lat, lon=lon)
+    assert hit is not None and hit.label == expected
+
+
+def test_excerpt_and_table(corpus: list[GeoparsedArticle]) -> None:
+    summaries = summarise_places(corpus)
+    assert excerpt(summaries[0], {"a": A_TEXT, "b": B_TEXT}) == "Camps in Calais were cleared."
+    assert table_rows(summaries)[0] == {
+        "Place": "Calais", "Kind": "Places in the story", "Country": "FR", "Mentions": 2, "Articles": 1
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("options", "href"),
+    [
+        ({"articles": None}, "?"),
+        ({"articles": ["a", "b"], "place": "geonames:3029162"}, "?articles=a%2Cb&place=geonames%3A3029162"),
+        ({"articles": None, "article": "a", "passage": 30}, "?article=a&passage=30#passage-30"),
+    ],
+    ids=["all", "articles-and-place", "passage"],
+)
+def test_view_href(options: dict, href: str) -> None:
+    assert view_href(**options) == href
