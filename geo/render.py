@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import folium
+import jinja2
 from folium.plugins import FastMarkerCluster
 
 from geo.assets import VENDOR_CSS, VENDOR_JS
@@ -85,9 +86,24 @@ def build_base_map(basemap: Basemap, outlines: Mapping[str, dict]) -> folium.Map
         embed=True,
     ).add_to(fmap)
     if basemap.tiles:
-        attribution = f"{basemap.attribution} | {GEONAMES_ATTRIBUTION}"
-        folium.TileLayer(basemap.tiles, attr=attribution, name=basemap.label, max_zoom=MAX_ZOOM).add_to(fmap)
+        folium.TileLayer(basemap.tiles, attr=basemap.attribution, name=basemap.label, max_zoom=MAX_ZOOM).add_to(fmap)
+    _Attribution(GEONAMES_ATTRIBUTION).add_to(fmap)
     return fmap
+
+
+class _Attribution(folium.MacroElement):
+    """A credit line in the map's corner whatever the basemap (GeoNames' licence asks for it)."""
+
+    _template = jinja2.Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.text = text
 
 
 def tooltip_text(summary: PlaceSummary) -> str:
