@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from geo import render
@@ -145,9 +146,12 @@ if chosen:
     )  # fmt: skip
     item = by_id[opened]
     passage = st.query_params.get("passage", "")
-    anchors = {int(passage): f"passage-{passage}"} if passage.isdigit() and opened == url_article else None
+    starts = {m.mention.sentence[0]: m.mention.sentence for m in item.mentions}
+    current = starts.get(int(passage)) if passage.isdigit() and opened == url_article else None
     body = render.article_html(
-        item.article.text, [m for m in item.mentions if m.place], category=mention_category, anchors=anchors,
+        item.article.text, [m for m in item.mentions if m.place], category=mention_category, current=current,
         href=lambda m: view_href(articles=articles_view, place=place_id(m.place), article=opened),  # type: ignore[arg-type]
     )  # fmt: skip
     st.markdown(f'<div class="article">{body}</div>', unsafe_allow_html=True)
+    if current:  # bring the passage a link opened into view
+        components.html(render.scroll_script(f"passage-{current[0]}"), height=0)

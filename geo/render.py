@@ -10,6 +10,7 @@ No Streamlit here.
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -263,23 +264,26 @@ def article_html(
     *,
     href: Callable[[GeocodedMention], str | None],
     category: Callable[[GeocodedMention], str],
-    anchors: Mapping[int, str] | None = None,
+    current: tuple[int, int] | None = None,
 ) -> str:
-    """A whole article, paragraph by paragraph, every mention highlighted by kind and linked.
+    """A whole article, every mention highlighted by kind and linked.
 
-    ``anchors`` maps a sentence start offset to an element id, so a passage
-    link can open the article at that sentence.
+    ``current`` is a passage (sentence offsets) to mark and to scroll to:
+    it gets the element id ``passage-<start>``.
     """
     spans = [(m.mention.start, m.mention.end, f"place {category(m)}", href(m)) for m in mentions]
-    starts = sorted((anchors or {}).items())
-    chunks = []
-    position = 0
-    for offset, anchor in starts + [(len(text), "")]:
-        chunks.append(highlight_html(text, position, offset, [s for s in spans if position <= s[0] < offset]))
-        if anchor:
-            chunks.append(f'<span id="{html.escape(anchor)}"></span>')
-        position = offset
-    return "".join(chunks)
+    if current is None:
+        return highlight_html(text, 0, len(text), spans)
+    start, end = current
+
+    def within(low: int, high: int) -> list[tuple[int, int, str, str | None]]:
+        return [span for span in spans if low <= span[0] and span[1] <= high]
+
+    return (
+        highlight_html(text, 0, start, within(0, start))
+        + f'<span id="passage-{start}" class="current-passage">{highlight_html(text, start, end, within(start, end))}'
+        + f"</span>{highlight_html(text, end, len(text), within(end, len(text)))}"
+    )
 
 
 def passages_html(
@@ -300,6 +304,17 @@ def passages_html(
                 "open in article&nbsp;→</a></p>"
             )
     return "".join(parts)
+
+
+def scroll_script(element_id: str) -> str:
+    """A script for a zero-height component frame that scrolls the page to an element once it is drawn."""
+    target = json.dumps(element_id).replace("</", "<\\/")  # no "</script>" can end the script early
+    return (
+        "<script>const wanted = " + target + "; let tries = 0;"
+        "const timer = setInterval(() => { const el = window.parent.document.getElementById(wanted);"
+        " if (el || ++tries > 50) { clearInterval(timer); if (el) el.scrollIntoView({block: 'center'}); } }, 100);"
+        "</script>"
+    )
 
 
 def legend_html() -> str:

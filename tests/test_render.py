@@ -115,17 +115,20 @@ def test_article_html_links_every_placed_mention() -> None:
     from geo.models import GeocodedMention, Mention
 
     text = "Refugees in Calais.\n\nThen <script>x</script> in Calais."
+    then = text.index("Then")
     mentions = [
         GeocodedMention(Mention(i, i + 6, "Calais", "toponym", (0, 1), (0, 1)), CALAIS)
         for i in (text.index("Calais"), text.rindex("Calais"))
     ]
     out = render.article_html(
         text, mentions, href=lambda m: f"?place=c&at={m.mention.start}", category=lambda m: "story",
-        anchors={text.index("Then"): "passage-21"},
+        current=(then, len(text)),
     )  # fmt: skip
     assert out.count('<mark class="place story">Calais</mark>') == 2
-    assert '<span id="passage-21"></span>Then &lt;script&gt;' in out
+    assert f'<span id="passage-{then}" class="current-passage">Then &lt;script&gt;' in out
     assert "<script>" not in out
+    plain = render.article_html(text, mentions, href=lambda m: None, category=lambda m: "story")
+    assert "current-passage" not in plain and "<a " not in plain
 
 
 def test_passages_html_groups_by_article_and_escapes() -> None:
