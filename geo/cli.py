@@ -93,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     except GeoError as err:
         _error(str(err))
         return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -313,3 +313,11 @@ def test_python_dash_m_geo_help() -> None:
     )
     assert result.returncode == 0
     assert "extract" in result.stdout and "build-gazetteer" in result.stdout
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    """`python -m geo extract ... | head -1` stops without a traceback."""
+    command = f"{sys.executable} -m geo extract --format csv {SEED} {SEED} {SEED} | head -1"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, cwd=PROJECT_DIR, check=False)
+    assert done.stdout.startswith("source,start,end")
+    assert "Traceback" not in done.stderr
