@@ -7,6 +7,7 @@ Exception tree::
     ├── GeocoderNotFound (ValueError)       unknown geocoder name
     ├── GazetteerDataError (OSError)        the gazetteer cannot be built or read
     ├── AssetError (OSError)                the map's offline assets cannot be installed
+    ├── StoreError (OSError)                the article store cannot be opened or written
     └── ArticleError (ValueError)           an article file cannot be read
 """
 
@@ -29,6 +30,10 @@ class GazetteerDataError(GeoError, OSError):
 
 class AssetError(GeoError, OSError):
     """The map's JavaScript and CSS cannot be copied into the app's static folder."""
+
+
+class StoreError(GeoError, OSError):
+    """The article store is not a database, is too new, or cannot be written."""
 
 
 class ArticleError(GeoError, ValueError):
