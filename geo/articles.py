@@ -11,6 +11,9 @@ geoparser reads.
 
 Files must be UTF-8 (a byte-order mark is accepted and dropped).  Every
 problem raises ``ArticleError`` with a one-line message naming the file.
+
+``parse_markdown`` and ``article_from_text`` turn decoded text into an
+``Article``; ``geo.readers`` (uploads, web pages, other encodings) uses them too.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import codecs
 import datetime as dt
 import logging
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -83,22 +87,94 @@ def load_article(path: str | Path) -> Article:
     """
     path = Path(path)
     text = _read_text(path)
+    label = f"Article file {path}"
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
-        metadata, body = _split_front_matter(path, text)
-    else:
-        metadata, body = {}, text
-    if not body.strip():
-        raise ArticleError(f"Article file {path} has no text. Add the article's text, or leave the file out.")
+        return parse_markdown(label, text, article_id=path.stem, path=str(path))
+    return article_from_text(label, text, article_id=path.stem, path=str(path))
+
+
+def parse_markdown(label: str, text: str, *, article_id: str, path: str = "") -> Article:
+    """Build an article from Markdown text with optional YAML front matter.
+
+    Shared by ``load_article`` and ``geo.readers``, so both read front matter
+    and dates the same way.
+
+    Parameters
+    ----------
+    label:
+        How error messages name the input, e.g. ``"Article file data/a.md"``.
+    text:
+        The decoded file, without a byte-order mark.
+    article_id:
+        The id when the front matter has none.
+    path:
+        Stored in ``Article.path``.
+
+    Returns
+    -------
+    Article
+        ``text`` is the body after the front matter, stripped of surrounding blank lines.
+
+    Raises
+    ------
+    ArticleError
+        For bad front matter (YAML, no closing ``---``, a date not ``YYYY-MM-DD``) or no text.
+
+    Examples
+    --------
+    >>> parse_markdown("Note", "---\\ntitle: Calais\\n---\\nRiot police in Calais.", article_id="note").title
+    'Calais'
+    """
+    metadata, body = _split_front_matter(label, text)
+    return article_from_text(label, body, article_id=article_id, path=path, metadata=metadata)
+
+
+def article_from_text(
+    label: str, text: str, *, article_id: str, path: str = "", metadata: Mapping[str, Any] | None = None
+) -> Article:
+    """Build an article from its text and any front-matter fields.
+
+    Parameters
+    ----------
+    label:
+        How error messages name the input, e.g. ``"Article file data/a.txt"``.
+    text:
+        The article's text, kept unchanged.
+    article_id:
+        The id when ``metadata`` has none.
+    path:
+        Stored in ``Article.path``.
+    metadata:
+        Front-matter fields: ``id``, ``title``, ``author``, ``date`` (``YYYY-MM-DD``), ``source``, ``url``.
+
+    Returns
+    -------
+    Article
+        Its ``title`` is the metadata's, else the text's first non-empty line without ``#`` marks.
+
+    Raises
+    ------
+    ArticleError
+        When the text is empty or blank, or the date is not ``YYYY-MM-DD``.
+
+    Examples
+    --------
+    >>> article_from_text("Note", "# Calais\\nRiot police.", article_id="note").title
+    'Calais'
+    """
+    metadata = metadata or {}
+    if not text.strip():
+        raise ArticleError(f"{label} has no text. Add the article's text, or leave the file out.")
     fields = {name: _as_text(metadata.get(name)) for name in _TEXT_FIELDS}
     return Article(
-        id=fields["id"] or path.stem,
-        title=fields["title"] or _first_line_title(body),
-        text=body,
+        id=fields["id"] or article_id,
+        title=fields["title"] or _first_line_title(text),
+        text=text,
         author=fields["author"],
-        date=_parse_date(path, metadata.get("date")),
+        date=_parse_date(label, metadata.get("date")),
         source=fields["source"],
         url=fields["url"],
-        path=str(path),
+        path=path,
     )
 
 
@@ -173,7 +249,7 @@ def _read_text(path: Path) -> str:
         ) from err
 
 
-def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
+def _split_front_matter(label: str, text: str) -> tuple[dict[str, Any], str]:
     """The front matter as a dict and the body; ``({}, text)`` without front matter."""
     stripped = text.lstrip()
     handler = YAMLHandler()
@@ -184,21 +260,21 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
         front, body = handler.split(stripped)
     except ValueError as err:
         raise ArticleError(
-            f"Article file {path} has bad front matter: it opens with '---' but has no closing '---' line. "
+            f"{label} has bad front matter: it opens with '---' but has no closing '---' line. "
             f"Add one after the front matter."
         ) from err
     try:
         metadata = handler.load(front, Loader=_FrontMatterLoader)
     except yaml.YAMLError as err:
         raise ArticleError(
-            f"Article file {path} has bad front matter: {_describe_yaml_error(err, text, stripped)}. "
+            f"{label} has bad front matter: {_describe_yaml_error(err, text, stripped)}. "
             f"Fix the YAML between the '---' lines."
         ) from err
     if metadata is None:
         metadata = {}
     if not isinstance(metadata, dict):
         raise ArticleError(
-            f"Article file {path} has bad front matter: it is a {type(metadata).__name__}, not 'key: value' lines. "
+            f"{label} has bad front matter: it is a {type(metadata).__name__}, not 'key: value' lines. "
             f"Write one 'key: value' per line."
         )
     return metadata, body.strip()
@@ -219,7 +295,7 @@ def _describe_yaml_error(err: yaml.YAMLError, text: str, stripped: str) -> str:
     return ": ".join(parts) or " ".join(str(err).split())
 
 
-def _parse_date(path: Path, value: Any) -> dt.date | None:
+def _parse_date(label: str, value: Any) -> dt.date | None:
     """The front-matter date: ``None`` when absent, else a ``YYYY-MM-DD`` date."""
     if value is None or value == "":
         return None
@@ -229,10 +305,10 @@ def _parse_date(path: Path, value: Any) -> dt.date | None:
             return dt.date.fromisoformat(text)
         except ValueError as err:
             raise ArticleError(
-                f"Article file {path} has a bad date {text!r} in its front matter ({err}). Write it as YYYY-MM-DD."
+                f"{label} has a bad date {text!r} in its front matter ({err}). Write it as YYYY-MM-DD."
             ) from err
     raise ArticleError(
-        f"Article file {path} has a bad date {text!r} in its front matter: it is not YYYY-MM-DD. "
+        f"{label} has a bad date {text!r} in its front matter: it is not YYYY-MM-DD. "
         f"Write it as YYYY-MM-DD, e.g. 2014-05-29."
     )
 

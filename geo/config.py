@@ -33,6 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
         "articles_dir", PROJECT_DIR / "data" / "articles", "Folder of seed articles (.md with front matter, .txt)."
     ),
     Setting("cache_dir", PROJECT_DIR / ".cache", "Folder for the built gazetteer and the online geocoder's cache."),
+    Setting("store_path", PROJECT_DIR / "data" / "atlas.sqlite3", "The article store (SQLite), created on first use."),
     Setting("online", False, "Ask an online geocoder (Nominatim) for names the offline gazetteer cannot place."),
     Setting("nominatim_domain", "nominatim.openstreetmap.org", "Host (and port) of the Nominatim server."),
     Setting("nominatim_scheme", "https", "Scheme used to reach Nominatim: https or http."),
@@ -43,6 +44,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("basemap", "osm", "Map background at start: osm (OpenStreetMap tiles), none (outlines only), custom."),
     Setting("tile_url", "", "Tile URL template for the custom basemap, e.g. http://localhost:8080/{z}/{x}/{y}.png."),
     Setting("tile_attribution", "", "Attribution shown for the custom tiles."),
+    Setting("max_article_bytes", 5_000_000, "Largest article file or page accepted, in bytes."),
+    Setting("fetch_timeout", 10.0, "Seconds to wait for a web page given by URL."),
 )
 
 
@@ -58,6 +61,8 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
             if lowered in {"0", "false", "no", "off", ""}:
                 return False
             raise ValueError(value)
+        if isinstance(default, int):  # after bool: a bool is an int
+            return int(value)
         if isinstance(default, float):
             return float(value)
         if isinstance(default, Path):
@@ -76,6 +81,7 @@ class Settings:
 
     articles_dir: Path
     cache_dir: Path
+    store_path: Path
     online: bool
     nominatim_domain: str
     nominatim_scheme: str
@@ -86,6 +92,8 @@ class Settings:
     basemap: str
     tile_url: str
     tile_attribution: str
+    max_article_bytes: int
+    fetch_timeout: float
 
     def __post_init__(self) -> None:
         if self.nominatim_scheme not in {"http", "https"}:
@@ -98,6 +106,11 @@ class Settings:
             raise ConfigurationError(
                 f"online_timeout must be positive and online_min_delay not negative "
                 f"(got {self.online_timeout!r} and {self.online_min_delay!r})."
+            )
+        if self.max_article_bytes <= 0 or self.fetch_timeout <= 0:
+            raise ConfigurationError(
+                f"max_article_bytes and fetch_timeout must be positive "
+                f"(got {self.max_article_bytes!r} and {self.fetch_timeout!r})."
             )
 
     @classmethod

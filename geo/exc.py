@@ -8,7 +8,8 @@ Exception tree::
     ├── GazetteerDataError (OSError)        the gazetteer cannot be built or read
     ├── AssetError (OSError)                the map's offline assets cannot be installed
     ├── StoreError (OSError)                the article store cannot be opened or written
-    └── ArticleError (ValueError)           an article file cannot be read
+    ├── ArticleError (ValueError)           an article file cannot be read
+    └── IngestError (ValueError)            a file, pasted text or web page cannot become an article
 """
 
 
@@ -38,3 +39,10 @@ class StoreError(GeoError, OSError):
 
 class ArticleError(GeoError, ValueError):
     """An article file is missing, unreadable, binary or not UTF-8."""
+
+
+class IngestError(GeoError, ValueError):
+    """A file, upload, pasted text or web page cannot be read as an article.
+
+    The one-line message names the input, says why, and what to do.
+    """

@@ -6,7 +6,10 @@ geocoder) so that it is opened once and used for every article.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from functools import cached_property
+from pathlib import Path
 
 from geo.config import Settings
 from geo.extract import extract_mentions, load_lexicon
@@ -56,6 +59,20 @@ class Geoparser:
 
             online = OnlineGeocoder.from_settings(settings).place
         return cls(GeoNamesGazetteer.from_settings(settings), settings=settings, online=online)
+
+    @cached_property
+    def version(self) -> str:
+        """Changes whenever a result could: the gazetteer's inputs, the recogniser and resolver, the settings.
+
+        The store records it with every article, so ``reindex`` knows what to geoparse again.
+        """
+        digest = hashlib.sha256()
+        fingerprint = getattr(self.gazetteer, "fingerprint", None)
+        digest.update((fingerprint() if callable(fingerprint) else type(self.gazetteer).__name__).encode())
+        for module in ("text.py", "extract.py", "resolve.py", "data/lexicon.toml"):
+            digest.update((Path(__file__).parent / module).read_bytes())
+        digest.update(f"adjectives={self.settings.adjectives}".encode())
+        return digest.hexdigest()[:16]
 
     def geoparse(self, text: str) -> list[GeocodedMention]:
         """Every mention of a place or its people in ``text``, placed where possible."""

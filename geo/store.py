@@ -72,6 +72,7 @@ MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (article_id, start)
     );
     CREATE INDEX mentions_place ON mentions(place_id, article_id);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -201,6 +202,15 @@ class Store:
             conn.execute("DELETE FROM places WHERE id NOT IN (SELECT DISTINCT place_id FROM mentions "
                          "WHERE place_id IS NOT NULL)")  # fmt: skip
         return bool(deleted)
+
+    def get_meta(self, key: str) -> str | None:
+        """A value the store keeps about itself (e.g. when the seed articles were ingested)."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # -- reading ---------------------------------------------------------------------------
     def __len__(self) -> int:

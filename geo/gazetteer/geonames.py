@@ -91,6 +91,11 @@ class GeoNamesGazetteer(Gazetteer):
         places = [p for p in self.lookup(normalise_name(name)) if p.raw["match"] == MATCH_DEMONYM]
         return sorted(places, key=lambda p: -p.population)
 
+    def fingerprint(self) -> str:
+        """The fingerprint of the inputs the index was built from."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        return row[0] if row else ""
+
     def country_polygons(self) -> dict[str, dict]:
         """Outline of every country that has one, as GeoJSON geometries by ISO code."""
         rows = self._conn.execute("SELECT country_code, geometry FROM polygons").fetchall()

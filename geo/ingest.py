@@ -1,0 +1,188 @@
+"""Ingest: article sources -> geoparsed articles in the store, with a report.
+
+Input: files, folders and globs (or uploads, pasted text, URLs: anything
+that yields an ``Article``).  Output: an ``IngestReport`` saying, for every
+input, whether it was added, skipped as a duplicate, or failed and why.
+One bad input never stops the batch, and the store only ever receives whole
+articles.  With ``workers > 1`` reading and geoparsing run in that many
+processes; the store is written by this one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from geo.config import Settings
+from geo.exc import GeoError
+from geo.models import Article, GeocodedMention
+from geo.pipeline import Geoparser
+from geo.readers import expand_inputs, read_path
+from geo.store import Store
+
+logger = logging.getLogger(__name__)
+
+Status = Literal["added", "duplicate", "failed"]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one input."""
+
+    source: str
+    status: Status
+    article_id: str = ""
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    """Every input's outcome, in input order."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def of(self, status: Status) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed (duplicates are fine)."""
+        return not self.of("failed")
+
+    def summary(self) -> str:
+        """ "3 added, 1 skipped as duplicate, 1 failed"."""
+        return (
+            f"{len(self.of('added'))} added, {len(self.of('duplicate'))} skipped as duplicate, "
+            f"{len(self.of('failed'))} failed"
+        )
+
+
+def store_article(store: Store, source: str, article: Article, mentions: Sequence[GeocodedMention],
+                  version: str) -> Outcome:  # fmt: skip
+    """Add one geoparsed article to the store and say what happened."""
+    added = store.add(article, mentions, geoparser_version=version)
+    if added.duplicate_of:
+        return Outcome(source, "duplicate", added.duplicate_of, f"same text as article {added.duplicate_of!r}")
+    return Outcome(source, "added", added.id)
+
+
+def ingest_articles(
+    sources: Iterable[tuple[str, Callable[[], Article]]],
+    store: Store,
+    geoparser: Geoparser,
+    *,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Read, geoparse and store each source in this process (uploads, pasted text, URLs).
+
+    Parameters
+    ----------
+    sources:
+        ``(name, read)`` pairs; ``read()`` returns the article or raises ``GeoError`` with the reason.
+    """
+    items = list(sources)
+    report = IngestReport()
+    for done, (name, read) in enumerate(items, start=1):
+        try:
+            article = read()
+            report.outcomes.append(store_article(store, name, article, geoparser.geoparse_article(article),
+                                                 geoparser.version))  # fmt: skip
+        except GeoError as err:
+            report.outcomes.append(Outcome(name, "failed", reason=str(err)))
+        if progress:
+            progress(done, len(items))
+    return report
+
+
+def ingest_paths(
+    inputs: Sequence[str],
+    store: Store,
+    settings: Settings,
+    *,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest files, folders and globs; with ``workers > 1``, read and geoparse in parallel.
+
+    Returns
+    -------
+    IngestReport
+        Inputs that matched no file are failures too.
+    """
+    paths, missing = expand_inputs(inputs)
+    report = IngestReport([Outcome(name, "failed", reason=reason) for name, reason in missing])
+    total = len(paths)
+    if workers <= 1:
+        geoparser = Geoparser.from_settings(settings)
+        for done, path in enumerate(paths, start=1):
+            report.outcomes.append(_store_result(store, _parse(str(path), geoparser, settings), geoparser.version))
+            if progress:
+                progress(done, total)
+        return report
+    version = Geoparser.from_settings(settings).version
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings,)) as pool:
+        for done, result in enumerate(pool.map(_parse_in_worker, map(str, paths), chunksize=8), start=1):
+            report.outcomes.append(_store_result(store, result, version))
+            if progress:
+                progress(done, total)
+    return report
+
+
+_Parsed = tuple[str, Article | None, list[GeocodedMention], str]
+_worker_geoparser: Geoparser | None = None
+_worker_settings: Settings | None = None
+
+
+def _parse(path: str, geoparser: Geoparser, settings: Settings) -> _Parsed:
+    try:
+        article = read_path(Path(path), max_bytes=settings.max_article_bytes)
+        return path, article, geoparser.geoparse_article(article), ""
+    except GeoError as err:
+        return path, None, [], str(err)
+
+
+def _store_result(store: Store, result: _Parsed, version: str) -> Outcome:
+    path, article, mentions, error = result
+    if article is None:
+        return Outcome(path, "failed", reason=error)
+    return store_article(store, path, article, mentions, version)
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker_geoparser, _worker_settings
+    _worker_settings = settings
+    _worker_geoparser = Geoparser.from_settings(settings)
+
+
+def _parse_in_worker(path: str) -> _Parsed:
+    if _worker_geoparser is None or _worker_settings is None:
+        raise RuntimeError("ingest worker used before _start_worker ran")
+    return _parse(path, _worker_geoparser, _worker_settings)
+
+
+def reindex(store: Store, geoparser: Geoparser, *, everything: bool = False, progress: Progress | None = None) -> int:
+    """Geoparse again the articles a different geoparser version produced (or all); returns how many."""
+    stale = [info.id for info in store.article_infos()] if everything else store.stale_article_ids(geoparser.version)
+    for done, article_id in enumerate(stale, start=1):
+        item = store.article(article_id)
+        if item is not None:
+            store.replace_mentions(
+                article_id, geoparser.geoparse_article(item.article), geoparser_version=geoparser.version
+            )
+        if progress:
+            progress(done, len(stale))
+    return len(stale)
+
+
+def ingest_seeds(store: Store, settings: Settings) -> IngestReport | None:
+    """On first use, put the seed articles (``articles_dir``) into the store; None when done before."""
+    if store.get_meta("seeded"):
+        return None
+    report = ingest_paths([str(settings.articles_dir)], store, settings) if settings.articles_dir.is_dir() else None
+    store.set_meta("seeded", str(settings.articles_dir))
+    return report

@@ -1,0 +1,90 @@
+"""Tests for geo.webpage's HTML extraction: the article's text and metadata, no markup, a fallback for short pages.
+
+Downloads (``geo.webpage.download``) are tested through ``geo.readers.fetch_url`` against a local server in
+tests/test_readers.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.exc import IngestError
+from geo.webpage import extract_page
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"
+
+
+ARTICLE = (
+    "<article><header><h1>Riots in Calais</h1></header>"
+    "<p>Riot police cleared three migrant camps in Calais on Wednesday, the prefecture said.</p>"
+    "<p>Several hundred people had been living near the port, hoping to cross to Dover.</p></article>"
+)
+
+
+def test_metadata_from_meta_tags() -> None:
+    result = extract_page(
+        "Page",
+        page(
+            ARTICLE,
+            '<title>Riots | Herald</title><meta property="og:title" content="Riots in Calais">'
+            '<meta name="author" content="Jane Marchand"><meta property="og:site_name" content="The Herald">'
+            '<meta property="article:published_time" content="2014-05-28T07:30:00Z">'
+            '<link rel="canonical" href="https://example.org/riots">',
+        ),
+    )
+    assert result.title == "Riots in Calais"
+    assert result.author == "Jane Marchand"
+    assert result.date == dt.date(2014, 5, 28)
+    assert result.site_name == "The Herald"
+    assert result.url == "https://example.org/riots"
+    assert result.text.startswith("Riots in Calais\n\nRiot police cleared")
+
+
+def test_unparseable_date_is_dropped() -> None:
+    result = extract_page("Page", page(ARTICLE, '<meta property="article:published_time" content="last Tuesday">'))
+    assert result.date is None
+
+
+def test_page_furniture_and_markup_are_dropped() -> None:
+    html = page(
+        "<header>Site logo Subscribe</header><nav>World Sport Manchester</nav>"
+        + ARTICLE.replace("<p>", '<p onclick="steal()" style="color:red">', 1)
+        + "<script>document.write('Marseille')</script><aside>Most read: Toulouse</aside>"
+        "<form>Search Brighton</form><footer>Contact us in Leeds</footer>"
+        '<img src="x" onerror="alert(1)"><a href="javascript:alert(2)">x</a>',
+        "<script>var tracker = 1;</script><style>p { color: red }</style>",
+    )
+    text = extract_page("Page", html).text
+    assert "Riot police cleared" in text and "hoping to cross to Dover" in text
+    for gone in ["Subscribe", "Manchester", "Marseille", "Toulouse", "Brighton", "Leeds", "steal", "onclick",
+                 "alert", "javascript", "tracker", "color", "<"]:  # fmt: skip
+        assert gone not in text, gone
+
+
+def test_short_page_falls_back_to_its_visible_text() -> None:
+    html = page("<nav>Menu</nav><div>Ferries halted at Dover.<br>Strike continues.</div><script>x()</script>")
+    result = extract_page("Page", html)
+    assert "Ferries halted at Dover." in result.text
+    assert "Menu" not in result.text and "x()" not in result.text
+    assert result.title == result.text.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        page("<nav>Home</nav>", "<title></title><script>alert(1)</script>"),
+        page("   "),
+        page("<!-- only a comment -->"),
+        "",
+    ],
+    ids=["scripts-and-nav", "blank-body", "comment", "empty"],
+)
+def test_no_text(html: str) -> None:
+    with pytest.raises(IngestError) as excinfo:
+        extract_page("Web page 'https://example.org/a'", html)
+    message = str(excinfo.value)
+    assert "no article text" in message and "https://example.org/a" in message and "\n" not in message
