@@ -52,6 +52,21 @@ def vendor_files(static_dir: Path) -> list[Path]:
     return files
 
 
+def vendor_source(url: str) -> Path:
+    """The packaged file behind a ``VENDOR_JS``/``VENDOR_CSS`` URL, for pages built without the app (exports).
+
+    Raises
+    ------
+    ValueError
+        When ``url`` is not one of the vendored assets' URLs.
+    """
+    prefix = f"{STATIC_URL}/{VENDOR_FOLDER}/"
+    name, _, entry = url.removeprefix(prefix).partition("/")
+    if not url.startswith(prefix) or name not in _PACKAGES or not entry:
+        raise ValueError(f"{url!r} is not a vendored asset URL; they start with {prefix!r}")
+    return _PACKAGES[name][0] / entry
+
+
 def install_vendor_assets(static_dir: Path) -> Path:
     """Copy Leaflet and MarkerCluster from their packages into ``static_dir/vendor``.
 

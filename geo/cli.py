@@ -29,6 +29,7 @@ from typing import Any, TextIO
 from geo.articles import load_article
 from geo.config import PROJECT_DIR, SETTINGS, Settings
 from geo.exc import ArticleError, ConfigurationError, GeoError
+from geo.export import PLACE_COLUMNS, place_cells, place_feature
 from geo.models import GeocodedMention
 from geo.pipeline import Geoparser
 
@@ -44,12 +45,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "kind",
     "sentence_start",
     "sentence_end",
-    "place_name",
-    "lat",
-    "lon",
-    "country_code",
-    "feature",
-    "geonameid",
+    *PLACE_COLUMNS,
 )
 
 EXIT_OK = 0
@@ -232,20 +228,7 @@ class _GeoJsonWriter:
             key = (place.geonameid, place.name, place.lat, place.lon)
             feature = self.features.get(key)
             if feature is None:
-                feature = {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
-                    "properties": {
-                        "name": place.name,
-                        "country_code": place.country_code,
-                        "feature": place.feature,
-                        "geonameid": place.geonameid,
-                        "source": place.source,
-                        "mentions": 0,
-                        "kinds": [],
-                        "articles": [],
-                    },
-                }
+                feature = place_feature(place, {"mentions": 0, "kinds": [], "articles": []})
                 self.features[key] = feature
             properties = feature["properties"]
             properties["mentions"] += 1
@@ -272,13 +255,9 @@ class _CsvWriter:
     def add(self, source: str, text: str, mentions: Sequence[GeocodedMention]) -> None:
         for geocoded in mentions:
             m, place = geocoded.mention, geocoded.place
-            row: list[Any] = [source, m.start, m.end, m.text, m.kind, m.sentence[0], m.sentence[1]]
-            if place is None:
-                row += [""] * 6
-            else:
-                geonameid = "" if place.geonameid is None else place.geonameid
-                row += [place.name, place.lat, place.lon, place.country_code, place.feature, geonameid]
-            self.writer.writerow(row)
+            self.writer.writerow(
+                [source, m.start, m.end, m.text, m.kind, m.sentence[0], m.sentence[1], *place_cells(place)]
+            )
 
     def close(self) -> None:
         self.out.flush()

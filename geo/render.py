@@ -167,7 +167,7 @@ def build_place_layer(
             fill=True,
             fill_color=colour,
             fill_opacity=0.85,
-            tooltip=folium.Tooltip(html.escape(tooltip_text(summary))),
+            tooltip=folium.Tooltip(_html_text(tooltip_text(summary))),
             class_name=marker_class(summary),
             popup=folium.Popup(_popup_html(summary, excerpts(summary)), max_width=320),
         ).add_to(layer)
@@ -182,7 +182,16 @@ def _latlon_polygons(geometry: Mapping[str, object]) -> list[list[list[list[floa
 
 
 def _popup_html(summary: PlaceSummary, excerpt: str) -> str:
-    return f"<b>{html.escape(summary.label)}</b><br>{html.escape(excerpt)}"
+    return f"<b>{_html_text(summary.label)}</b><br>{_html_text(excerpt)}"
+
+
+def _html_text(text: str) -> str:
+    """Text escaped for HTML that folium writes into a JavaScript template literal (tooltips, popups).
+
+    In a backtick string "`" would end it, "${" run code and "\\" start an escape (an invalid
+    one stops the whole map script); as character references they display the same.
+    """
+    return html.escape(text).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
 # Each data row: lat, lon, tooltip HTML, popup HTML, fill colour, radius, outline colour.

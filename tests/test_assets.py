@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.assets import VENDOR_CSS, VENDOR_JS, install_vendor_assets, vendor_files
+from geo.assets import VENDOR_CSS, VENDOR_JS, install_vendor_assets, vendor_files, vendor_source
 from geo.exc import AssetError
 
 
@@ -32,3 +32,19 @@ def test_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("a file where the folder should be")
     with pytest.raises(AssetError, match="Cannot copy the map's JavaScript"):
         install_vendor_assets(blocker)
+
+
+def test_vendor_source_finds_each_packaged_file() -> None:
+    for _, url in VENDOR_JS + VENDOR_CSS:
+        assert vendor_source(url).is_file(), url
+    assert vendor_source("/app/static/vendor/leaflet/images/layers.png").is_file()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://cdn.example/leaflet.js", "/app/static/vendor/nope/x.js", "/app/static/vendor/leaflet", "/leaflet.js"],
+    ids=["cdn", "unknown-package", "no-file", "other-path"],
+)
+def test_vendor_source_rejects_other_urls(url: str) -> None:
+    with pytest.raises(ValueError, match="not a vendored asset URL"):
+        vendor_source(url)

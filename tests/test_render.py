@@ -143,3 +143,14 @@ def test_passages_html_groups_by_article_and_escapes() -> None:
 def test_legend_names_every_kind() -> None:
     legend = render.legend_html()
     assert all(colour in legend for colour in render.COLOURS.values())
+
+
+def test_popups_and_tooltips_cannot_break_out_of_folium_template_literals() -> None:
+    """folium writes them into `...` strings: a backtick, "${" or a backslash must arrive as text."""
+    tricky = summary(CALAIS, name="Cal`ais\\")
+    layer = render.build_place_layer([tricky], lambda s: "`${alert(1)}` C:\\new\\u")
+    fmap = folium.Map(tiles=None)
+    layer.add_to(fmap)
+    script = fmap.get_root().render()
+    assert "${alert" not in script and "C:\\new" not in script and "Cal`ais" not in script
+    assert "&#96;&#36;{alert(1)}&#96; C:&#92;new&#92;u" in script and "Cal&#96;ais&#92;" in script

@@ -196,7 +196,13 @@ def _collect_rows() -> _Rows:
     rows = _Rows()
     cities = gc.get_cities()
     countries = gc.get_countries()
-    countries_info = {c.iso(2): c.info() for c in all_countries()}
+    countries_info: dict[str, Mapping[str, Any]] = {}
+    for country in all_countries():
+        # countryinfo also lists Wales, Scotland... under GB: keep the entry that has the data.
+        entry = country.info()
+        kept = countries_info.get(country.iso(2))
+        if kept is None or (entry.get("geoJSON") and not kept.get("geoJSON")):
+            countries_info[country.iso(2)] = entry
 
     capitals = {code: (c.get("capital") or "") for code, c in countries.items()}
     capital_ids: dict[str, tuple[int, int]] = {}

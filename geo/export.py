@@ -1,0 +1,402 @@
+"""Exports: the articles in view -> GeoJSON, CSV, or a standalone HTML map that works offline.
+
+Input: a sequence of ``GeoparsedArticle`` records (the articles the reader
+has chosen) and the view's filters, ``categories`` and ``search``, with the
+same meaning as in ``geo.atlas.summarise_places``, so that an export holds
+what the reader sees.  Output: text (``str``) to write to a file or offer as
+a download.
+
+- ``to_geojson``: a FeatureCollection, one Point per place in view, in the
+  atlas' order (most mentioned first), with its articles and passages.
+- ``to_csv``: one row per mention, placed or not (see ``to_csv`` for how the
+  filters treat mentions without a place).
+- ``to_html``: the map of the view as a single page with Leaflet, jQuery and
+  MarkerCluster inlined from their XStatic packages: it opens from a file
+  with no network.
+
+``PLACE_COLUMNS``, ``place_cells`` and ``place_feature`` are the place
+columns and GeoJSON features shared with the command line's ``extract``
+writers.  No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import functools
+import html
+import io
+import json
+import mimetypes
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from geo.assets import VENDOR_CSS, VENDOR_JS, vendor_source
+from geo.atlas import (
+    CATEGORIES,
+    GeoparsedArticle,
+    PlaceSummary,
+    excerpt,
+    mention_category,
+    place_id,
+    summarise_places,
+)
+from geo.exc import AssetError
+from geo.gazetteer.base import normalise_name
+from geo.models import Article, Place
+
+if TYPE_CHECKING:
+    from branca.element import Figure
+
+    from geo.render import Basemap
+
+PLACE_COLUMNS: tuple[str, ...] = ("place_name", "lat", "lon", "country_code", "feature", "geonameid")
+CSV_COLUMNS: tuple[str, ...] = (
+    "article_id",
+    "article_title",
+    "start",
+    "end",
+    "text",
+    "kind",
+    "category",
+    "sentence",
+    "place_id",
+    *PLACE_COLUMNS,
+)
+EXPORT_MAP_HEIGHT = (70.0, "vh")  # the rest of the page lists the articles
+EXPORT_MAX_ZOOM = 10  # a view of one place shows its surroundings, not one street
+
+# The tags folium renders for default_js / default_css (branca's JavascriptLink and CssLink).
+_LINK_TAG = re.compile(r'<script src="(?P<js>[^"]*)"></script>|<link rel="stylesheet" href="(?P<css>[^"]*)"/>')
+_ANY_LINK_TAG = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\((?P<quote>['"]?)(?P<target>[^'")]+)(?P=quote)\)""")
+_SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=\S*\s*$", re.MULTILINE)
+_RAW_TEXT_END = re.compile(r"</(script|style)", re.IGNORECASE)
+
+_STYLE = """<style>
+body { font-family: system-ui, sans-serif; color: #222; }
+.export-heading, .export-articles { padding: .4em 1em; }
+.export-heading h1 { font-size: 1.3em; margin: .2em 0; }
+.export-heading p, .export-articles p { margin: .2em 0; font-size: .9em; color: #555; }
+.legend { display: flex; flex-wrap: wrap; gap: 1em; font-size: .85em; margin: .3em 0; }
+.legend-dot { display: inline-block; width: .8em; height: .8em; border-radius: 50%; margin-right: .3em; }
+.leaflet-container { background: #dfe9ef; }
+.export-articles h2 { font-size: 1.1em; margin: .6em 0 .2em; }
+.export-articles li { margin: .3em 0; }
+.export-articles .byline, .export-articles .places { color: #555; font-size: .9em; }
+</style>"""
+
+
+def place_cells(place: Place | None) -> list[Any]:
+    """The ``PLACE_COLUMNS`` cells of a CSV row; empty strings for a mention that was not placed."""
+    if place is None:
+        return [""] * len(PLACE_COLUMNS)
+    geonameid = "" if place.geonameid is None else place.geonameid
+    return [place.name, place.lat, place.lon, place.country_code, place.feature, geonameid]
+
+
+def place_feature(place: Place, properties: Mapping[str, Any]) -> dict[str, Any]:
+    """A GeoJSON Point feature: the place's identity, then ``properties``.
+
+    Coordinates are ``[lon, lat]``, GeoJSON's order (RFC 7946), the reverse of Leaflet's.
+    """
+    identity = {key: value for key, value in place.as_json().items() if key not in {"lat", "lon"}}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+        "properties": {**identity, **properties},
+    }
+
+
+def to_geojson(
+    articles: Sequence[GeoparsedArticle], *, categories: Iterable[str] | None = None, search: str = ""
+) -> str:
+    """The places in view as a GeoJSON FeatureCollection.
+
+    Parameters
+    ----------
+    articles:
+        The articles in view.
+    categories:
+        Keep only mentions of these ``geo.atlas.CATEGORIES`` (all when ``None``).
+    search:
+        Keep only places whose name (or a mention's text) contains it, any case or accent.
+
+    Returns
+    -------
+    str
+        One JSON document and a newline.  One Point feature per place, in
+        ``summarise_places`` order, with the properties ``name``,
+        ``country_code``, ``feature``, ``geonameid``, ``source`` (the place),
+        ``id``, ``label``, ``category``, ``mentions`` (a count), ``articles``
+        (``{id, title, date}``, date ISO or null) and ``passages``
+        (``{article_id, text, start, end}``: the sentence and its offsets in
+        the article).  Non-ASCII text is kept as is.
+
+    Examples
+    --------
+    >>> json.loads(to_geojson([]))
+    {'type': 'FeatureCollection', 'features': []}
+    """
+    by_id = {item.article.id: item.article for item in articles}
+    features = [
+        place_feature(
+            summary.place,
+            {
+                "id": summary.id,
+                "label": summary.label,
+                "category": summary.category,
+                "mentions": summary.mentions,
+                "articles": [_article_json(by_id[article_id]) for article_id in summary.article_ids],
+                "passages": [
+                    {
+                        "article_id": p.article_id,
+                        "text": by_id[p.article_id].text[p.start : p.end],
+                        "start": p.start,
+                        "end": p.end,
+                    }
+                    for p in summary.passages
+                ],
+            },
+        )
+        for summary in summarise_places(articles, categories=categories, search=search)
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False) + "\n"
+
+
+def _article_json(article: Article) -> dict[str, Any]:
+    return {"id": article.id, "title": article.title, "date": article.date.isoformat() if article.date else None}
+
+
+def to_csv(articles: Sequence[GeoparsedArticle], *, categories: Iterable[str] | None = None, search: str = "") -> str:
+    """The mentions in view as CSV: a header (``CSV_COLUMNS``), then one row per mention.
+
+    A placed mention is kept when its place is in the view, exactly as
+    ``summarise_places`` counts it: its category is selected and its place
+    matches ``search``.  So the placed rows add up to the places' mention
+    counts.  A mention without a place (the CLI's empty place cells) has a
+    category too (``mention_category``: "story" for a toponym, "origin" for a
+    demonym): it is kept when that category is selected and, if there is a
+    search, when its own text matches it.
+
+    Parameters
+    ----------
+    articles:
+        The articles in view, in the order their rows are written.
+    categories:
+        Keep only mentions of these ``geo.atlas.CATEGORIES`` (all when ``None``).
+    search:
+        Keep only mentions of places whose name (or a mention's text) contains it, any case or accent.
+
+    Returns
+    -------
+    str
+        The CSV text, rows in article then text order, lines ending in
+        ``"\\n"`` as in the CLI.  ``sentence`` is the text of the sentence
+        around the mention; ``lat``/``lon`` are full-precision decimals.
+
+    Examples
+    --------
+    >>> to_csv([]).splitlines()[0].split(",")[:4]
+    ['article_id', 'article_title', 'start', 'end']
+    """
+    wanted = None if categories is None else set(categories)  # an iterator is read once, here
+    in_view = {summary.id for summary in summarise_places(articles, categories=wanted, search=search)}
+    needle = normalise_name(search) if search.strip() else ""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in articles:
+        article = item.article
+        for geocoded in item.mentions:
+            category = mention_category(geocoded)
+            if wanted is not None and category not in wanted:
+                continue
+            mention, place = geocoded.mention, geocoded.place
+            key = "" if place is None else place_id(place)
+            if place is not None and key not in in_view:
+                continue
+            if place is None and needle and needle not in normalise_name(mention.text):
+                continue
+            sentence = article.text[mention.sentence[0] : mention.sentence[1]]
+            writer.writerow(
+                [article.id, article.title, mention.start, mention.end, mention.text, mention.kind, category, sentence]
+                + [key, *place_cells(place)]
+            )
+    return buffer.getvalue()
+
+
+def to_html(
+    articles: Sequence[GeoparsedArticle],
+    *,
+    categories: Iterable[str] | None = None,
+    search: str = "",
+    title: str = "News Atlas export",
+    outlines: Mapping[str, dict] | None = None,
+    basemap: Basemap | None = None,
+) -> str:
+    """The map of the view as one standalone HTML page that works offline.
+
+    The page has a heading (title, counts, filters, colour key), the folium
+    map of ``geo.render`` (markers with tooltips and popups, country outlines
+    and shading) fitted to the places, and the list of articles with the
+    places each mentions.  Leaflet, jQuery and MarkerCluster are inlined from
+    their XStatic packages, Leaflet's images as ``data:`` URIs; the only
+    ``http(s)`` URLs left are attribution links and, with a tiled
+    ``basemap``, the tile URL template.
+
+    Parameters
+    ----------
+    articles, categories, search:
+        The view, as for ``to_geojson``.
+    title:
+        The page title (plain text; escaped here).
+    outlines:
+        Country polygons (GeoJSON geometries) by ISO code, drawn under the
+        places; without them the map has no land.
+    basemap:
+        A ``geo.render.basemaps()`` choice; default "none", the offline one.
+
+    Returns
+    -------
+    str
+        The HTML page.  Every article text in it is escaped.
+
+    Raises
+    ------
+    AssetError
+        When a vendored file cannot be read, or the page would load an
+        asset that is not vendored.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> Path("view.html").write_text(to_html(corpus.articles), encoding="utf-8")  # doctest: +SKIP
+    """
+    # Imported here: the command line imports this module for its writers and need not pay for folium.
+    from geo import render
+
+    outlines = outlines or {}
+    categories = None if categories is None else list(categories)  # an iterator is read once, here
+    summaries = summarise_places(articles, categories=categories, search=search)
+    texts = {item.article.id: item.article.text for item in articles}
+    fmap = render.build_base_map(basemap or render.basemaps()["none"], outlines)
+    fmap.height = EXPORT_MAP_HEIGHT
+    render.build_place_layer(summaries, lambda s: excerpt(s, texts), outlines=outlines).add_to(fmap)
+    if summaries:
+        lats = [s.place.lat for s in summaries]
+        lons = [s.place.lon for s in summaries]
+        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20), max_zoom=EXPORT_MAX_ZOOM)
+    root = cast("Figure", fmap.get_root())  # folium.Map always sits in a Figure
+    root.title = html.escape(title)
+    page = root.render()
+    # folium writes one <body> ... </body> holding only the map's <div>: the heading goes before it, the list after.
+    heading = _heading_html(title, summaries, articles, categories, search, render.legend_html())
+    page = _insert_once(page, "</head>", _STYLE, after=False)
+    page = _insert_once(page, "<body>", heading, after=True)
+    page = _insert_once(page, "</body>", _articles_html(summaries, articles), after=False)
+    return _inline_assets(page)
+
+
+def _insert_once(page: str, marker: str, text: str, *, after: bool) -> str:
+    before, found, rest = page.partition(marker)
+    if not found:
+        raise ValueError(f"The rendered map page has no {marker!r}; folium's page template changed")
+    return before + (marker + text if after else text + marker) + rest
+
+
+def _heading_html(
+    title: str,
+    summaries: Sequence[PlaceSummary],
+    articles: Sequence[GeoparsedArticle],
+    categories: Sequence[str] | None,
+    search: str,
+    legend: str,
+) -> str:
+    places = f"{len(summaries)} place{'s' * (len(summaries) != 1)}"
+    view = [f"{places} in {len(articles)} article{'s' * (len(articles) != 1)}"]
+    if categories is not None:
+        kinds = [CATEGORIES.get(c, c) for c in categories]
+        view.append("kinds: " + (", ".join(kinds) if kinds else "none"))
+    if search.strip():
+        view.append(f"search: “{search.strip()}”")
+    return (
+        f'<header class="export-heading"><h1>{html.escape(title)}</h1>'
+        f"<p>{html.escape('; '.join(view))}.</p>{legend}</header>"
+    )
+
+
+def _articles_html(summaries: Sequence[PlaceSummary], articles: Sequence[GeoparsedArticle]) -> str:
+    items = []
+    for item in articles:
+        article = item.article
+        mentioned = [
+            (s.label, sum(len(p.highlights) for p in s.passages if p.article_id == article.id))
+            for s in summaries
+            if article.id in s.article_ids
+        ]
+        byline = " · ".join(part for part in (str(article.date or "no date"), article.author, article.source) if part)
+        names = ", ".join(f"{label} ({count})" for label, count in mentioned) or "no places in view"
+        items.append(
+            f"<li><b>{html.escape(article.title or article.id)}</b> "
+            f'<span class="byline">{html.escape(byline)}</span><br>'
+            f'<span class="places">{html.escape(names)}</span></li>'
+        )
+    return (
+        f'<section class="export-articles"><h2>Articles</h2><ol>{"".join(items)}</ol>'
+        "<p>Places from GeoNames (CC-BY 4.0), found offline by News Atlas.</p></section>"
+    )
+
+
+def _inline_assets(page: str) -> str:
+    """Replace the page's <script src>/<link href> tags of vendored assets with the files' contents."""
+    vendored = {url for _, url in VENDOR_JS + VENDOR_CSS}
+    tags = list(_LINK_TAG.finditer(page))
+    if len(_ANY_LINK_TAG.findall(page)) != len(tags):
+        raise AssetError("The exported map links a script or stylesheet that geo.export cannot inline.")
+    for match in tags:
+        url = match["js"] or match["css"]
+        if url not in vendored:
+            raise AssetError(
+                f"The exported map would load {url!r} from the network; only the vendored assets can be "
+                "inlined. Add it to geo.assets or drop it from the map."
+            )
+
+    def inline(match: re.Match[str]) -> str:
+        if match["js"]:
+            return f"<script>{_asset_text(match['js'])}</script>"
+        return f"<style>{_asset_text(match['css'])}</style>"
+
+    return _LINK_TAG.sub(inline, page)
+
+
+@functools.cache
+def _asset_text(url: str) -> str:
+    """A vendored file's text, safe inside a <script> or <style> element, its images as data: URIs."""
+    path = vendor_source(url)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise AssetError(f"Cannot read the map asset {path}: {err}. Reinstall with `make install`.") from err
+    text = _SOURCE_MAP.sub("", text)  # a source map would be fetched by an open developer console
+    if path.suffix == ".css":
+        text = _CSS_URL.sub(lambda match: _css_url(path.parent, match), text)
+    # "</script" or "</style" in the code would end the element early; "<\/" means the same in JS and CSS.
+    return _RAW_TEXT_END.sub(r"<\\/\1", text)
+
+
+def _css_url(folder: Path, match: re.Match[str]) -> str:
+    target = match["target"]
+    if target.startswith(("#", "data:")):
+        return match[0]
+    if re.match(r"^[a-z][a-z0-9+.-]*:|^/", target, re.IGNORECASE):
+        raise AssetError(f"Map stylesheet in {folder} refers to {target!r}, which cannot be inlined.")
+    image = folder / target
+    try:
+        data = image.read_bytes()
+    except OSError as err:
+        raise AssetError(f"Cannot read the map image {image}: {err}. Reinstall with `make install`.") from err
+    mime = mimetypes.guess_type(image.name)[0] or "application/octet-stream"
+    return f'url("data:{mime};base64,{base64.b64encode(data).decode("ascii")}")'

@@ -1,0 +1,445 @@
+"""Tests for geo.export: the articles in view -> GeoJSON, CSV and a standalone offline HTML map.
+
+Small hand-made corpora pin the exact output; the two seed articles, through
+the real offline geoparser, check that exports agree with ``summarise_places``.
+The HTML page is also opened from a file in Debian's headless chromium with
+every non-``file:``/``data:`` request aborted and recorded (skipped when
+``/usr/bin/chromium`` is missing); a screenshot goes to ``test-results/export/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from geo import export
+from geo.assets import VENDOR_JS, vendor_source
+from geo.atlas import CATEGORIES, GeoparsedArticle, mention_category, place_id, summarise_places
+from geo.exc import AssetError
+from geo.gazetteer.geonames import GeoNamesGazetteer
+from geo.models import Article, GeocodedMention, Mention, Place
+from geo.pipeline import Geoparser
+from geo.render import basemaps, marker_class
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "test-results" / "export"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+EVIL = "<img src=x onerror=alert(1)>"
+FIT_BOUNDS = re.compile(r"\bmap_[0-9a-f]+\.fitBounds\(")  # folium's call, not Leaflet's own code
+
+CALAIS = Place("Calais", 50.95, 1.86, "FR", "P.PPL", 3029162, "geonames")
+CALAIS_ME = Place("Calais", 45.18, -67.28, "US", "P.PPL", 4959834, "geonames", admin1="ME")
+FRANCE = Place("France", 46.0, 2.0, "FR", "A.PCLI", 3017382, "countryinfo")
+SYRIA = Place("Syria", 35.0, 38.0, "SY", "A.PCLI", 163843, "countryinfo")
+CHANNEL = Place("English Channel", 50.2, -1.0, "", "H.CHN", None, "regions")
+HENIN = Place("Hénin-Beaumont", 50.42, 2.95, "FR", "P.PPL", 3013525, "geonames")
+SQUARE = {"type": "Polygon", "coordinates": [[[0.0, 45.0], [5.0, 45.0], [5.0, 50.0], [0.0, 45.0]]]}
+
+
+def geocoded(text: str, word: str, place: Place | None, kind: str = "toponym", nth: int = 0) -> GeocodedMention:
+    """The ``nth`` occurrence of ``word`` in ``text``, its sentence running between full stops."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(word, start + 1)
+    sentence_start = text.rfind(".", 0, start) + 1
+    while text[sentence_start] == " ":
+        sentence_start += 1
+    sentence_end = text.index(".", start) + 1
+    mention = Mention(start, start + len(word), word, kind, (sentence_start, sentence_end), (0, len(text)))  # type: ignore[arg-type]
+    return GeocodedMention(mention, place)
+
+
+A_TEXT = "Camps in Calais were cleared. Syrians fled Calais to France. Boats cross the Channel."
+B_TEXT = 'The mill in Calais, Maine closed. Nobody knows. "Hénin-Beaumont", they said, "and Atlantis."'
+
+
+@pytest.fixture
+def corpus() -> list[GeoparsedArticle]:
+    """Two articles: five placed mentions in the first; one placed, two unplaced, one accented in the second."""
+    import datetime as dt
+
+    a = Article("a", "Camps cleared", A_TEXT, date=dt.date(2014, 5, 29))
+    b = Article("b", 'Mill, "closed"\nagain', B_TEXT)
+    return [
+        GeoparsedArticle(
+            a,
+            (
+                geocoded(A_TEXT, "Calais", CALAIS),
+                geocoded(A_TEXT, "Syrians", SYRIA, "demonym"),
+                geocoded(A_TEXT, "Calais", CALAIS, nth=1),
+                geocoded(A_TEXT, "France", FRANCE),
+                geocoded(A_TEXT, "Channel", CHANNEL),
+            ),
+        ),  # fmt: skip
+        GeoparsedArticle(
+            b,
+            (
+                geocoded(B_TEXT, "Calais", CALAIS_ME),
+                geocoded(B_TEXT, "Nobody", None),
+                geocoded(B_TEXT, "Hénin-Beaumont", HENIN),
+                geocoded(B_TEXT, "Atlantis", None),
+            ),
+        ),  # fmt: skip
+    ]
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(text))
+    assert tuple(reader.fieldnames or ()) == export.CSV_COLUMNS
+    return list(reader)
+
+
+# Filters, with the same meaning as summarise_places: (categories, search).
+FILTERS = [
+    (None, ""),
+    (["story"], ""),
+    (["country", "origin"], ""),
+    (["water"], ""),
+    ([], ""),
+    (None, "calais"),
+    (None, "henin"),
+    (["country"], "calais"),
+]
+FILTER_IDS = ["all", "story", "country+origin", "water", "no-kinds", "search", "search-accent", "kind+search"]
+
+
+# -- GeoJSON --------------------------------------------------------------------------------------
+
+
+def test_geojson_one_point_per_place_with_articles_and_passages(corpus: list[GeoparsedArticle]) -> None:
+    collection = json.loads(export.to_geojson(corpus))
+    assert collection["type"] == "FeatureCollection"
+    features = collection["features"]
+    assert [f["properties"]["id"] for f in features] == [s.id for s in summarise_places(corpus)]
+    calais = features[0]
+    assert calais["geometry"] == {"type": "Point", "coordinates": [CALAIS.lon, CALAIS.lat]}
+    assert calais["properties"] == {
+        "id": "geonames:3029162",
+        "name": "Calais",
+        "label": "Calais, FR",
+        "country_code": "FR",
+        "feature": "P.PPL",
+        "geonameid": 3029162,
+        "source": "geonames",
+        "category": "story",
+        "mentions": 2,
+        "articles": [{"id": "a", "title": "Camps cleared", "date": "2014-05-29"}],
+        "passages": [
+            {"article_id": "a", "text": "Camps in Calais were cleared.", "start": 0, "end": 29},
+            {"article_id": "a", "text": "Syrians fled Calais to France.", "start": 30, "end": 60},
+        ],
+    }
+    channel = next(f for f in features if f["properties"]["name"] == "English Channel")
+    assert channel["properties"]["geonameid"] is None and channel["properties"]["id"].startswith("regions:")
+    henin = next(f for f in features if f["properties"]["id"] == "geonames:3013525")
+    assert henin["properties"]["articles"] == [{"id": "b", "title": 'Mill, "closed"\nagain', "date": None}]
+
+
+def test_geojson_keeps_non_ascii_and_is_stable(corpus: list[GeoparsedArticle]) -> None:
+    text = export.to_geojson(corpus)
+    assert "Hénin-Beaumont" in text and "\\u00e9" not in text
+    assert text.endswith("}\n")
+    assert export.to_geojson(list(corpus)) == text
+
+
+@pytest.mark.parametrize(("categories", "search"), FILTERS, ids=FILTER_IDS)
+def test_geojson_filters_match_the_atlas(corpus: list[GeoparsedArticle], categories, search: str) -> None:
+    features = json.loads(export.to_geojson(corpus, categories=categories, search=search))["features"]
+    summaries = summarise_places(corpus, categories=categories, search=search)
+    assert [(f["properties"]["id"], f["properties"]["mentions"]) for f in features] == [
+        (s.id, s.mentions) for s in summaries
+    ]
+
+
+def test_geojson_of_nothing_is_an_empty_collection() -> None:
+    assert json.loads(export.to_geojson([])) == {"type": "FeatureCollection", "features": []}
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+
+def test_csv_one_row_per_mention_placed_or_not(corpus: list[GeoparsedArticle]) -> None:
+    rows = csv_rows(export.to_csv(corpus))
+    assert len(rows) == sum(len(item.mentions) for item in corpus) == 9
+    assert [(r["article_id"], r["text"]) for r in rows] == [
+        (item.article.id, m.mention.text) for item in corpus for m in item.mentions
+    ]
+    first = rows[0]
+    assert first == {
+        "article_id": "a",
+        "article_title": "Camps cleared",
+        "start": "9",
+        "end": "15",
+        "text": "Calais",
+        "kind": "toponym",
+        "category": "story",
+        "sentence": "Camps in Calais were cleared.",
+        "place_id": "geonames:3029162",
+        "place_name": "Calais",
+        "lat": "50.95",
+        "lon": "1.86",
+        "country_code": "FR",
+        "feature": "P.PPL",
+        "geonameid": "3029162",
+    }
+    nobody = rows[6]
+    assert (nobody["text"], nobody["category"], nobody["sentence"]) == ("Nobody", "story", "Nobody knows.")
+    assert [nobody[c] for c in ("place_id", *export.PLACE_COLUMNS)] == [""] * 7
+    channel = rows[4]
+    assert (channel["category"], channel["geonameid"]) == ("water", "")
+    assert channel["place_id"] == "regions:english channel::"
+
+
+def test_csv_quotes_commas_quotes_and_newlines(corpus: list[GeoparsedArticle]) -> None:
+    text = export.to_csv(corpus)
+    assert '"Mill, ""closed""\nagain"' in text
+    rows = csv_rows(text)
+    assert rows[5]["article_title"] == 'Mill, "closed"\nagain'
+    assert rows[7]["sentence"] == '"Hénin-Beaumont", they said, "and Atlantis.'
+
+
+@pytest.mark.parametrize(("categories", "search"), FILTERS, ids=FILTER_IDS)
+def test_csv_filters_match_the_atlas(corpus: list[GeoparsedArticle], categories, search: str) -> None:
+    rows = csv_rows(export.to_csv(corpus, categories=categories, search=search))
+    summaries = summarise_places(corpus, categories=categories, search=search)
+    placed = [r for r in rows if r["place_id"]]
+    assert len(placed) == sum(s.mentions for s in summaries)
+    for summary in summaries:
+        assert sum(r["place_id"] == summary.id for r in placed) == summary.mentions
+    wanted = set(CATEGORIES) if categories is None else set(categories)
+    assert all(r["category"] in wanted for r in rows)
+    unplaced = [r["text"] for r in rows if not r["place_id"]]
+    expected = [
+        m.mention.text
+        for item in corpus
+        for m in item.mentions
+        if m.place is None and mention_category(m) in wanted and search.lower() in m.mention.text.lower()
+    ]
+    assert unplaced == expected
+
+
+def test_csv_search_keeps_unplaced_mentions_whose_text_matches(corpus: list[GeoparsedArticle]) -> None:
+    rows = csv_rows(export.to_csv(corpus, search="ATLANT"))
+    assert [(r["text"], r["place_id"]) for r in rows] == [("Atlantis", "")]
+
+
+def test_csv_of_nothing_is_a_header() -> None:
+    assert export.to_csv([]) == ",".join(export.CSV_COLUMNS) + "\n"
+
+
+def test_place_cells_shared_with_the_cli() -> None:
+    from geo.cli import CSV_COLUMNS as CLI_COLUMNS
+
+    assert CLI_COLUMNS[-len(export.PLACE_COLUMNS) :] == export.PLACE_COLUMNS
+    assert export.place_cells(None) == [""] * 6
+    assert export.place_cells(CHANNEL) == ["English Channel", 50.2, -1.0, "", "H.CHN", ""]
+
+
+# -- HTML -----------------------------------------------------------------------------------------
+
+
+def test_html_inlines_every_asset(corpus: list[GeoparsedArticle]) -> None:
+    page = export.to_html(corpus, outlines={"FR": SQUARE})
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r"<script[^>]*\bsrc=", page) and not re.search(r"<link[^>]*\bhref=", page)
+    assert 'src="http' not in page and "url(http" not in page and "/app/static" not in page
+    for _, url in VENDOR_JS:
+        first_line = vendor_source(url).read_text(encoding="utf-8").lstrip().splitlines()[0]
+        assert first_line[:80] in page, url
+    assert "L.map(" in page and "L.circleMarker(" in page
+    assert "url(images/" not in page and 'url("data:image/png;base64,' in page
+    assert "sourceMappingURL" not in page
+    assert "tile.openstreetmap.org" not in page  # the default basemap is the offline one
+
+
+def test_html_draws_one_marker_per_place_and_fits_them(corpus: list[GeoparsedArticle]) -> None:
+    summaries = summarise_places(corpus, categories=["story"])
+    page = export.to_html(corpus, categories=["story"], outlines={"FR": SQUARE})
+    assert page.count("L.circleMarker(") == len(summaries) == 3
+    for summary in summaries:
+        assert marker_class(summary) in page
+    assert FIT_BOUNDS.search(page)
+    assert "3 places in 2 articles; kinds: Places in the story." in page
+
+
+def test_html_with_tiles_only_when_asked(corpus: list[GeoparsedArticle]) -> None:
+    page = export.to_html(corpus, basemap=basemaps()["osm"])
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in page
+    assert not re.search(r"<script[^>]*\bsrc=", page)
+
+
+def test_html_escapes_article_text_and_title() -> None:
+    text = f"Camps in Calais {EVIL}. Then `${{alert(2)}}` and C:\\new\\u in Calais."
+    article = Article("evil", f"Title {EVIL}", text, author=EVIL)
+    item = GeoparsedArticle(article, (geocoded(text, "Calais", CALAIS), geocoded(text, "Calais", CALAIS, nth=1)))
+    page = export.to_html([item], title=f"Export {EVIL}", search=EVIL[:4])
+    assert EVIL not in page and "<img" not in page
+    assert "<title>Export &lt;img src=x onerror=alert(1)&gt;</title>" in page
+    assert "Title &lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_html_refuses_to_inline_an_unknown_asset() -> None:
+    with pytest.raises(AssetError, match="cdn.example"):
+        export._inline_assets('<head><script src="https://cdn.example/x.js"></script></head>')
+    with pytest.raises(AssetError, match="cannot inline"):
+        export._inline_assets('<head><script defer src="/app/static/vendor/leaflet/leaflet.js"></script></head>')
+
+
+# -- the seed articles, through the real geoparser --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_corpus(geoparser: Geoparser, seed_articles: dict[str, Article]) -> list[GeoparsedArticle]:
+    return [GeoparsedArticle(a, tuple(geoparser.geoparse_article(a))) for _, a in sorted(seed_articles.items())]
+
+
+@pytest.mark.parametrize(("categories", "search"), [(None, ""), (["story"], ""), (None, "calais")], ids=str)
+def test_seed_exports_match_the_atlas(seed_corpus: list[GeoparsedArticle], categories, search: str) -> None:
+    summaries = summarise_places(seed_corpus, categories=categories, search=search)
+    assert summaries
+    features = json.loads(export.to_geojson(seed_corpus, categories=categories, search=search))["features"]
+    assert len(features) == len(summaries)
+    assert sum(f["properties"]["mentions"] for f in features) == sum(s.mentions for s in summaries)
+    for feature, summary in zip(features, summaries, strict=True):
+        assert feature["properties"]["id"] == summary.id == place_id(summary.place)
+        assert feature["geometry"]["coordinates"] == [summary.place.lon, summary.place.lat]
+        texts = {a.article.id: a.article.text for a in seed_corpus}
+        for passage in feature["properties"]["passages"]:
+            assert passage["text"] == texts[passage["article_id"]][passage["start"] : passage["end"]]
+    rows = csv_rows(export.to_csv(seed_corpus, categories=categories, search=search))
+    assert sum(bool(r["place_id"]) for r in rows) == sum(s.mentions for s in summaries)
+    if categories is None and not search:
+        assert len(rows) == sum(len(item.mentions) for item in seed_corpus)
+
+
+# -- in a real browser, offline ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is missing: the browser check needs Debian's chromium (run `make chromium`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class OfflinePage:
+    """A page opened from a file; every request that is not file: or data: is aborted and recorded."""
+
+    def __init__(self, browser, path: Path) -> None:
+        self.aborted: list[str] = []
+        self.files: list[str] = []
+        self.errors: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1100, "height": 800})
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.route("**/*", self._route)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_load_state("load")
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith("data:"):
+            route.continue_()
+        elif url.startswith("file://"):
+            self.files.append(url)
+            route.continue_()
+        else:
+            self.aborted.append(url)
+            route.abort()
+
+
+def test_html_works_offline_in_a_browser(
+    browser, seed_corpus: list[GeoparsedArticle], gazetteer: GeoNamesGazetteer, tmp_path: Path
+) -> None:
+    summaries = summarise_places(seed_corpus)
+    path = tmp_path / "seeds.html"
+    path.write_text(export.to_html(seed_corpus, outlines=gazetteer.country_polygons()), encoding="utf-8")
+    view = OfflinePage(browser, path)
+    page = view.page
+    markers = page.locator("path.place-marker")
+    markers.first.wait_for(state="attached", timeout=10_000)
+    page.wait_for_timeout(500)
+    assert markers.count() == len(summaries)
+    assert page.locator(".leaflet-interactive").count() >= len(summaries)
+    assert page.locator("path:not(.leaflet-interactive)").count() > 100  # the country outlines
+    assert view.aborted == [] and view.files == [path.as_uri()]
+    assert view.errors == []
+    assert page.evaluate("typeof L.markerClusterGroup") == "function" and page.evaluate("typeof jQuery") == "function"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "export-seeds.png"), full_page=True)
+    calais = page.locator(f"path.{marker_class(summaries[0]).split()[-1]}")
+    calais.dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    assert summaries[0].label in popup.inner_text()
+    page.close()
+
+
+def test_html_tiles_are_the_only_network_requests(browser, corpus: list[GeoparsedArticle], tmp_path: Path) -> None:
+    path = tmp_path / "osm.html"
+    path.write_text(export.to_html(corpus, outlines={"FR": SQUARE}, basemap=basemaps()["osm"]), encoding="utf-8")
+    view = OfflinePage(browser, path)
+    view.page.locator("path.place-marker").first.wait_for(state="attached", timeout=10_000)
+    view.page.wait_for_timeout(500)
+    assert view.page.locator("path.place-marker").count() == len(summarise_places(corpus))
+    assert view.aborted and all(url.startswith("https://tile.openstreetmap.org/") for url in view.aborted)
+    assert view.errors == []
+    view.page.close()
+
+
+def test_html_hostile_text_stays_text_in_a_browser(browser, tmp_path: Path) -> None:
+    # One sentence (the popup's excerpt): markup, and what would break out of folium's JS template literals.
+    text = 'In Calais <img src=x onerror="__pwned=1"> `${__pwned=2}` C:\\new\\u <script>__pwned=3</script>. Calais.'
+    article = Article("evil", 'Title <img src=x onerror="__pwned=4">', text)
+    item = GeoparsedArticle(article, (geocoded(text, "Calais", CALAIS), geocoded(text, "Calais", CALAIS, nth=1)))
+    path = tmp_path / "evil.html"
+    path.write_text(export.to_html([item], title="<script>__pwned=5</script>"), encoding="utf-8")
+    view = OfflinePage(browser, path)
+    page = view.page
+    assert view.errors == []
+    marker = page.locator("path.place-marker")
+    marker.wait_for(state="attached", timeout=10_000)
+    marker.dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    assert popup.inner_text().endswith(text[: text.index(".") + 1])
+    marker.hover()
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("img[src=x]").count() == 0
+    assert 'Title <img src=x onerror="__pwned=4">' in page.locator(".export-articles").inner_text()
+    assert view.aborted == []
+    page.close()
+
+
+def test_html_of_an_empty_view() -> None:
+    page = export.to_html([], categories=[], search="x")
+    assert "0 places in 0 articles; kinds: none; search: “x”." in page
+    assert not FIT_BOUNDS.search(page) and "L.map(" in page
+
+
+def test_categories_may_be_an_iterator(corpus: list[GeoparsedArticle]) -> None:
+    story = summarise_places(corpus, categories=["story"])
+    rows = csv_rows(export.to_csv(corpus, categories=iter(["story"])))
+    assert {r["category"] for r in rows} == {"story"} and sum(bool(r["place_id"]) for r in rows) == sum(
+        s.mentions for s in story
+    )
+    assert "kinds: Places in the story" in export.to_html(corpus, categories=(c for c in ["story"]))
