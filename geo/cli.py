@@ -24,7 +24,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from geo.articles import load_article
 from geo.config import PROJECT_DIR, SETTINGS, Settings
@@ -32,6 +32,9 @@ from geo.exc import ArticleError, ConfigurationError, GeoError
 from geo.export import PLACE_COLUMNS, place_cells, place_feature
 from geo.models import GeocodedMention
 from geo.pipeline import Geoparser
+
+if TYPE_CHECKING:
+    from geo.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format=f"{PROG}: %(levelname)s: %(message)s")
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its notes on pages it skips are not the user's business
     try:
-        settings = Settings.load(cache_dir=getattr(args, "cache_dir", None), online=getattr(args, "online", None))
+        settings = Settings.load(
+            cache_dir=getattr(args, "cache_dir", None),
+            online=getattr(args, "online", None),
+            store_path=getattr(args, "store_path", None),
+        )
     except ConfigurationError as err:
         _error(str(err))
         return EXIT_BAD_INPUT
@@ -108,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     # they may follow the subcommand) does not overwrite a value given before it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--cache-dir", default=argparse.SUPPRESS, metavar="DIR", help=_setting_help("cache_dir"))
+    common.add_argument("--store", dest="store_path", default=argparse.SUPPRESS, metavar="FILE",
+                        help=_setting_help("store_path"))  # fmt: skip
     online = common.add_mutually_exclusive_group()
     online.add_argument(
         "--online", dest="online", action="store_true", default=argparse.SUPPRESS, help=_setting_help("online")
@@ -149,7 +159,121 @@ def build_parser() -> argparse.ArgumentParser:
     )
     assets.add_argument("--static-dir", type=Path, default=PROJECT_DIR / "static", help="Default: %(default)s.")
     assets.set_defaults(command=_install_assets)
+
+    ingest = commands.add_parser(
+        "ingest", parents=[common], help="Geoparse files, folders and globs into the article store."
+    )
+    ingest.add_argument("inputs", nargs="+", metavar="PATH", help="Files (.txt, .md, .html), folders or globs.")
+    ingest.add_argument("--workers", type=int, default=1, help="Processes that read and geoparse (default: 1).")
+    ingest.set_defaults(command=_ingest)
+
+    reindex = commands.add_parser(
+        "reindex", parents=[common], help="Geoparse again the stored articles an older geoparser produced."
+    )
+    reindex.add_argument("--all", action="store_true", help="Geoparse every article again.")
+    reindex.set_defaults(command=_reindex)
+
+    listing = commands.add_parser("list", parents=[common], help="List the articles in the store.")
+    listing.set_defaults(command=_list)
+
+    delete = commands.add_parser("delete", parents=[common], help="Delete articles from the store by id.")
+    delete.add_argument("ids", nargs="+", metavar="ID")
+    delete.set_defaults(command=_delete)
+
+    export = commands.add_parser("export", parents=[common], help="Export the stored articles' places.")
+    export.add_argument("--format", choices=("geojson", "csv", "html"), default="geojson")
+    export.add_argument("--articles", metavar="ID,ID", help="Only these articles (default: all).")
+    export.add_argument(
+        "--kinds", metavar="KIND,KIND", help="Only these kinds of place: story, origin, country, water."
+    )
+    export.add_argument("--search", default="", help="Only places whose name contains this.")
+    export.add_argument("--output", "-o", type=Path, help="Write here instead of stdout.")
+    export.set_defaults(command=_export)
     return parser
+
+
+def _open_store(settings: Settings) -> Store:
+    from geo.store import Store
+
+    return Store(settings.store_path)
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """``ingest``: every input in, a summary out; exit 0 only when nothing failed."""
+    from tqdm import tqdm
+
+    from geo.ingest import ingest_paths
+
+    store = _open_store(settings)
+    with tqdm(total=0, unit="article", file=sys.stderr, disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        report = ingest_paths(args.inputs, store, settings, workers=max(1, args.workers), progress=progress)
+    for outcome in report.of("duplicate"):
+        sys.stderr.write(f"{PROG}: skipped {outcome.source}: {outcome.reason}\n")
+    for outcome in report.of("failed"):
+        _error(f"{outcome.source}: {outcome.reason}")
+    sys.stdout.write(f"{report.summary()} (store: {settings.store_path})\n")
+    return EXIT_OK if report.ok else EXIT_BAD_INPUT
+
+
+def _reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from geo.ingest import reindex
+
+    store = _open_store(settings)
+    geoparser = Geoparser.from_settings(settings)
+    with tqdm(total=0, unit="article", file=sys.stderr, disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        count = reindex(store, geoparser, everything=args.all, progress=progress)
+    sys.stdout.write(f"{count} articles geoparsed again (geoparser {geoparser.version})\n")
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+    for info in _open_store(settings).article_infos():
+        writer.writerow([info.id, info.date or "", info.mentions, info.title])
+    return EXIT_OK
+
+
+def _delete(args: argparse.Namespace, settings: Settings) -> int:
+    store = _open_store(settings)
+    missing = [article_id for article_id in args.ids if not store.delete(article_id)]
+    for article_id in missing:
+        _error(f"no article {article_id!r} in {settings.store_path}; `python -m geo list` shows the ids.")
+    return EXIT_BAD_INPUT if missing else EXIT_OK
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from geo import export
+
+    store = _open_store(settings)
+    wanted = set(args.articles.split(",")) if args.articles else None
+    articles = [item for item in store.articles() if wanted is None or item.article.id in wanted]
+    kinds = args.kinds.split(",") if args.kinds else None
+    if args.format == "html":
+        from geo.gazetteer.geonames import GeoNamesGazetteer
+
+        outlines = GeoNamesGazetteer.from_settings(settings).country_polygons()
+        text = export.to_html(articles, categories=kinds, search=args.search, outlines=outlines)
+    elif args.format == "csv":
+        text = export.to_csv(articles, categories=kinds, search=args.search)
+    else:
+        text = export.to_geojson(articles, categories=kinds, search=args.search)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _install_assets(args: argparse.Namespace, settings: Settings) -> int:

@@ -321,3 +321,54 @@ def test_closed_pipe_ends_quietly() -> None:
     done = subprocess.run(command, shell=True, capture_output=True, text=True, cwd=PROJECT_DIR, check=False)
     assert done.stdout.startswith("source,start,end")
     assert "Traceback" not in done.stderr
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_ingest_list_export_delete(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The store's whole life through the CLI, with the real geoparser."""
+    store = str(tmp_path / "atlas.sqlite3")
+    seeds = str(Settings.load(environ={}).articles_dir)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x00binary")
+    status, out, err = run_cli(capsys, "--store", store, "ingest", seeds, str(bad))
+    assert status == 2
+    assert out.startswith("2 added, 0 skipped as duplicate, 1 failed")
+    assert "bad.txt" in err and "binary" in err
+    status, out, _ = run_cli(capsys, "--store", store, "ingest", seeds)
+    assert status == 0 and out.startswith("0 added, 2 skipped as duplicate, 0 failed")
+    status, out, _ = run_cli(capsys, "--store", store, "list")
+    assert [line.split("\t")[0] for line in out.splitlines()] == [
+        "calais-mayor-threatens-port-2014-09-06",
+        "calais-police-attack-camp-2014-05-29",
+    ]
+    status, out, _ = run_cli(capsys, "--store", store, "export", "--format", "geojson", "--kinds", "origin")
+    names = {f["properties"]["name"] for f in json.loads(out)["features"]}
+    assert names == {"Syria", "Afghanistan", "Africa", "United Kingdom"}
+    output = tmp_path / "map.html"
+    status, _, _ = run_cli(capsys, "--store", store, "export", "--format", "html", "--output", str(output))
+    assert status == 0 and "Sangatte" in output.read_text(encoding="utf-8")
+    status, _, _ = run_cli(capsys, "--store", store, "delete", "calais-police-attack-camp-2014-05-29", "nope")
+    assert status == 2
+    status, out, _ = run_cli(capsys, "--store", store, "export", "--format", "csv")
+    assert "Hénin-Beaumont" not in out and "Sangatte" in out
+
+
+def test_reindex(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "atlas.sqlite3")
+    run_cli(capsys, "--store", store, "ingest", str(Settings.load(environ={}).articles_dir))
+    status, out, _ = run_cli(capsys, "--store", store, "reindex")
+    assert status == 0 and out.startswith("0 articles geoparsed again")
+    status, out, _ = run_cli(capsys, "--store", store, "reindex", "--all")
+    assert out.startswith("2 articles geoparsed again")
+
+
+def test_store_that_is_not_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "atlas.sqlite3"
+    store.write_text("not a database " * 200)
+    status, _, err = run_cli(capsys, "--store", str(store), "list")
+    assert status == 1 and "is not a News Atlas store" in err
