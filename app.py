@@ -1,35 +1,32 @@
 """News Atlas: the Streamlit page. Widgets, caches and wiring only; the work is in geo/.
 
+The articles live in the store (``NEWS_ATLAS_STORE_PATH``); the seed articles go in on first use.
 The view lives in the URL (``?articles=...&place=...&article=...``), so a view can be shared and reloaded.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from geo import render
+from geo import export, render
 from geo.assets import install_vendor_assets
-from geo.atlas import (
-    CATEGORIES,
-    excerpt,
-    find_clicked,
-    mention_category,
-    place_id,
-    summarise_places,
-    table_rows,
-    view_href,
-)
+from geo.atlas import CATEGORIES, find_clicked, mention_category, place_id, table_rows, view_href
 from geo.config import Settings
-from geo.corpus import Corpus, load_corpus
+from geo.exc import GeoError
+from geo.ingest import IngestReport, ingest_articles, ingest_seeds, reindex
 from geo.pipeline import Geoparser
+from geo.readers import fetch_url, read_bytes, read_pasted
+from geo.store import Store
 
 STATIC = Path(__file__).with_name("static")
 SETTINGS = Settings.load()
 BASEMAPS = render.basemaps(SETTINGS.tile_url, SETTINGS.tile_attribution)
+PANEL_PASSAGES = 60  # a place named in thousands of articles shows this many passages, then a count
 
 
 @st.cache_resource
@@ -43,14 +40,21 @@ def get_outlines() -> dict[str, dict]:
     return get_geoparser().gazetteer.country_polygons()  # type: ignore[attr-defined]
 
 
-@st.cache_data(show_spinner="Finding the places in the articles…")
-def get_corpus(folder: str, signature: tuple) -> Corpus:
-    return load_corpus(Path(folder), get_geoparser())
+@st.cache_resource(show_spinner="Opening the article store…")
+def get_store(path: str) -> Store:
+    store = Store(path)
+    ingest_seeds(store, SETTINGS)
+    return store
 
 
-def signature(folder: Path) -> tuple:
-    """Names, sizes and times of the article files: a new or edited file reloads the corpus."""
-    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*") if p.is_file()))
+@st.cache_data(max_entries=64)
+def get_view(
+    store_path: str, revision: int, article_ids: tuple[str, ...] | None, kinds: tuple[str, ...], search: str
+) -> tuple:
+    """Places of a view and their popups, counted in SQL; cached until the store changes."""
+    store = get_store(store_path)
+    summaries = store.summaries(article_ids=article_ids, categories=kinds, search=search)
+    return summaries, store.excerpts(summaries)
 
 
 def set_view(**changes: str | None) -> None:
@@ -59,25 +63,39 @@ def set_view(**changes: str | None) -> None:
     st.query_params.from_dict({k: v for k, v in view.items() if v is not None})
 
 
+def show_report(report: IngestReport) -> None:
+    for outcome in report.outcomes:
+        message = {"added": "Added", "duplicate": "Skipped", "failed": "Not added"}[outcome.status]
+        text = f"{message}: {outcome.source}" + (f" ({outcome.reason})" if outcome.reason else "")
+        (st.sidebar.error if outcome.status == "failed" else st.sidebar.info)(render.escape_markdown(text))
+
+
+def add_articles(sources: list) -> None:
+    bar = st.sidebar.progress(0.0, text="Finding the places…")
+    report = ingest_articles(sources, store, get_geoparser(), progress=lambda d, t: bar.progress(d / t))
+    bar.empty()
+    st.session_state["report"] = report
+    st.session_state.pop("articles", None)  # the filter starts again with every article, the new ones too
+    st.rerun()
+
+
 st.set_page_config(page_title="News Atlas", page_icon="🗺️", layout="wide")
 st.markdown((STATIC / "atlas.css").read_text(encoding="utf-8"), unsafe_allow_html=True)
-corpus = get_corpus(
-    str(SETTINGS.articles_dir), signature(SETTINGS.articles_dir) if SETTINGS.articles_dir.is_dir() else ()
-)
-by_id = corpus.by_id()
-texts = {a: item.article.text for a, item in by_id.items()}
+try:
+    store = get_store(str(SETTINGS.store_path))
+except GeoError as err:
+    st.error(render.escape_markdown(str(err)))
+    st.stop()
+infos = {info.id: info for info in store.article_infos()}
 
-# -- sidebar: what to show --------------------------------------------------------------------
+# -- sidebar: what to show, what to add --------------------------------------------------------
 st.sidebar.title("News Atlas")
-for error in corpus.errors:
-    st.sidebar.warning(error)
 if "articles" not in st.session_state:
     url_articles = st.query_params.get("articles")
-    st.session_state["articles"] = [a for a in url_articles.split(",") if a in by_id] if url_articles else list(by_id)
+    st.session_state["articles"] = [a for a in url_articles.split(",") if a in infos] if url_articles else list(infos)
 chosen = st.sidebar.multiselect(
-    "Articles", list(by_id), key="articles",
-    format_func=lambda a: f"{by_id[a].article.title} ({by_id[a].article.date or 'no date'})",
-    on_change=lambda: set_view(articles=None if len(st.session_state["articles"]) == len(by_id)
+    "Articles", list(infos), key="articles", format_func=lambda a: f"{infos[a].title} ({infos[a].date or 'no date'})",
+    on_change=lambda: set_view(articles=None if len(st.session_state["articles"]) == len(infos)
                                else ",".join(st.session_state["articles"])),
 )  # fmt: skip
 kinds = st.sidebar.multiselect("Kinds of place", list(CATEGORIES), default=list(CATEGORIES), format_func=CATEGORIES.get)
@@ -85,22 +103,42 @@ search = st.sidebar.text_input("Find a place", placeholder="e.g. Calais")
 basemap = st.sidebar.selectbox(
     "Basemap", list(BASEMAPS), index=list(BASEMAPS).index(SETTINGS.basemap), format_func=lambda b: BASEMAPS[b].label
 )
+with st.sidebar.expander("Add articles"):
+    limit = SETTINGS.max_article_bytes
+    uploads = st.file_uploader(
+        "Files (.txt, .md, .html)", accept_multiple_files=True, type=["txt", "md", "html", "htm"]
+    )
+    if uploads and st.button("Add the files"):
+        add_articles([(f.name, lambda f=f: read_bytes(f.name, f.getvalue(), max_bytes=limit)) for f in uploads])
+    title, text = st.text_input("Title"), st.text_area("Text of the article")
+    if st.button("Add the text", disabled=not text.strip()):
+        add_articles([(title or "pasted text", lambda: read_pasted(title, text))])
+    url = st.text_input("Web page (URL)")
+    if st.button("Fetch and add", disabled=not url.strip()):
+        fetch = lambda: fetch_url(url, timeout=SETTINGS.fetch_timeout, max_bytes=limit, user_agent=SETTINGS.user_agent)  # noqa: E731
+        add_articles([(url, fetch)])
+if "report" in st.session_state:
+    show_report(st.session_state.pop("report"))
+stale = store.stale_article_ids(get_geoparser().version)
+if stale and st.sidebar.button(f"Geoparse {len(stale)} older articles again"):
+    bar = st.sidebar.progress(0.0, text="Geoparsing again…")
+    reindex(store, get_geoparser(), progress=lambda d, t: bar.progress(d / t))
+    st.rerun()
 st.sidebar.caption("Places from GeoNames (CC-BY 4.0), countryinfo and zipcodes, found offline.")
 
-all_articles = len(chosen) == len(by_id)
-summaries = summarise_places(corpus.articles, article_ids=chosen, categories=kinds, search=search)
+articles_view = None if len(chosen) == len(infos) else chosen
+summaries, excerpts = get_view(
+    str(store.path), store.revision(), None if articles_view is None else tuple(chosen), tuple(kinds), search
+)
 by_place = {s.id: s for s in summaries}
 selected = st.query_params.get("place") if st.query_params.get("place") in by_place else None
-articles_view = None if all_articles else chosen
 
-# -- map, places table, passages ----------------------------------------------------------------
+# -- map, places table, exports, passages --------------------------------------------------------
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.markdown(render.legend_html(), unsafe_allow_html=True)
     centre, zoom = render.fit_view(summaries)
-    layer = render.build_place_layer(
-        summaries, lambda s: excerpt(s, texts), selected_id=selected, outlines=get_outlines()
-    )
+    layer = render.build_place_layer(summaries, lambda s: excerpts[s.id], selected_id=selected, outlines=get_outlines())
     base = render.build_base_map(BASEMAPS[basemap], get_outlines())  # identical every rerun: no remount
     state = st_folium(
         base, key="map", height=540, use_container_width=True, center=centre, zoom=zoom, feature_group_to_add=layer,
@@ -114,7 +152,7 @@ with left:
         if hit and hit.id != selected:
             set_view(place=hit.id)
             st.rerun()
-    st.caption(f"{len(summaries)} places in {len(chosen)} of {len(by_id)} articles. Select a row to read about it.")
+    st.caption(f"{len(summaries)} places in {len(chosen)} of {len(infos)} articles. Select a row to read about it.")
     table = st.dataframe(
         table_rows(summaries), key="places", on_select="rerun", selection_mode="single-row", hide_index=True
     )
@@ -124,16 +162,29 @@ with left:
         if summaries[rows[0]].id != selected:
             set_view(place=summaries[rows[0]].id)
             st.rerun()
+    view_articles = lambda: [a for a in map(store.article, chosen) if a]  # noqa: E731
+    for column, fmt in zip(st.columns(len(export.EXPORT_FORMATS)), export.EXPORT_FORMATS, strict=True):
+        make = lambda fmt=fmt: export.export_view(  # noqa: E731
+            fmt.name, view_articles(), categories=kinds, search=search, outlines=get_outlines()
+        )
+        column.download_button(f"⬇ {fmt.label}", make, file_name=f"news-atlas.{fmt.suffix}", mime=fmt.mime,
+                               on_click="ignore")  # fmt: skip
 
 with right:
     if selected is None:
         st.info("Click a place on the map, in the table or in an article to read what the articles say there.")
     else:
         summary = by_place[selected]
-        st.subheader(f"{summary.label} · {summary.mentions} mention{'s' * (summary.mentions != 1)}")
+        noun = "mention" if summary.mentions == 1 else "mentions"
+        st.subheader(render.escape_markdown(f"{summary.label} · {summary.mentions} {noun}"))
+        passages = store.passages(selected, article_ids=articles_view, categories=kinds)
+        if len(passages) > PANEL_PASSAGES:
+            st.caption(f"The first {PANEL_PASSAGES} of {len(passages)} passages; choose fewer articles to see others.")
+        shown = replace(summary, passages=tuple(passages[:PANEL_PASSAGES]),
+                        article_ids=tuple(dict.fromkeys(p.article_id for p in passages[:PANEL_PASSAGES])))  # fmt: skip
+        texts = {a: store.article(a).article for a in shown.article_ids}  # type: ignore[union-attr]
         link = lambda p: view_href(articles=articles_view, place=selected, article=p.article_id, passage=p.start)  # noqa: E731
-        articles = {a: by_id[a].article for a in summary.article_ids}
-        st.markdown(render.passages_html(summary, articles, link), unsafe_allow_html=True)
+        st.markdown(render.passages_html(shown, texts, link), unsafe_allow_html=True)
 
 # -- the article reader ---------------------------------------------------------------------------
 st.divider()
@@ -141,17 +192,27 @@ if chosen:
     url_article = st.query_params.get("article")
     opened = st.selectbox(
         "Read an article", chosen, index=chosen.index(url_article) if url_article in chosen else 0,
-        format_func=lambda a: by_id[a].article.title, key="reader",
+        format_func=lambda a: infos[a].title, key="reader",
         on_change=lambda: set_view(article=st.session_state["reader"], passage=None),
     )  # fmt: skip
-    item = by_id[opened]
-    passage = st.query_params.get("passage", "")
-    starts = {m.mention.sentence[0]: m.mention.sentence for m in item.mentions}
-    current = starts.get(int(passage)) if passage.isdigit() and opened == url_article else None
-    body = render.article_html(
-        item.article.text, [m for m in item.mentions if m.place], category=mention_category, current=current,
-        href=lambda m: view_href(articles=articles_view, place=place_id(m.place), article=opened),  # type: ignore[arg-type]
-    )  # fmt: skip
-    st.markdown(f'<div class="article">{body}</div>', unsafe_allow_html=True)
-    if current:  # bring the passage a link opened into view
-        components.html(render.scroll_script(f"passage-{current[0]}"), height=0)
+    item = store.article(opened)
+    if item is not None:
+        passage = st.query_params.get("passage", "")
+        starts = {m.mention.sentence[0]: m.mention.sentence for m in item.mentions}
+        current = starts.get(int(passage)) if passage.isdigit() and opened == url_article else None
+        body = render.article_html(
+            item.article.text, [m for m in item.mentions if m.place], category=mention_category, current=current,
+            href=lambda m: view_href(articles=articles_view, place=place_id(m.place), article=opened),  # type: ignore[arg-type]
+        )  # fmt: skip
+        st.markdown(f'<div class="article">{body}</div>', unsafe_allow_html=True)
+        if current:  # bring the passage a link opened into view
+            components.html(render.scroll_script(f"passage-{current[0]}"), height=0)
+        with st.popover("Delete this article"):
+            st.text(f"Delete “{item.article.title}” and its places from the store?")
+            if st.button("Delete", type="primary"):
+                store.delete(opened)
+                st.session_state.pop("articles", None)
+                set_view(article=None, passage=None, place=None)
+                st.rerun()
+else:
+    st.info("No article is selected. Choose some in the sidebar, or add articles.")

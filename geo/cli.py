@@ -181,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     delete.set_defaults(command=_delete)
 
     export = commands.add_parser("export", parents=[common], help="Export the stored articles' places.")
-    export.add_argument("--format", choices=("geojson", "csv", "html"), default="geojson")
+    export.add_argument("--format", choices=("geojson", "csv", "html"), default="geojson", help="Default: geojson.")
     export.add_argument("--articles", metavar="ID,ID", help="Only these articles (default: all).")
     export.add_argument(
         "--kinds", metavar="KIND,KIND", help="Only these kinds of place: story, origin, country, water."
@@ -260,15 +260,12 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     wanted = set(args.articles.split(",")) if args.articles else None
     articles = [item for item in store.articles() if wanted is None or item.article.id in wanted]
     kinds = args.kinds.split(",") if args.kinds else None
+    outlines = None
     if args.format == "html":
         from geo.gazetteer.geonames import GeoNamesGazetteer
 
         outlines = GeoNamesGazetteer.from_settings(settings).country_polygons()
-        text = export.to_html(articles, categories=kinds, search=args.search, outlines=outlines)
-    elif args.format == "csv":
-        text = export.to_csv(articles, categories=kinds, search=args.search)
-    else:
-        text = export.to_geojson(articles, categories=kinds, search=args.search)
+    text = export.export_view(args.format, articles, categories=kinds, search=args.search, outlines=outlines)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:

@@ -30,6 +30,7 @@ import json
 import mimetypes
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -400,3 +401,38 @@ def _css_url(folder: Path, match: re.Match[str]) -> str:
         raise AssetError(f"Cannot read the map image {image}: {err}. Reinstall with `make install`.") from err
     mime = mimetypes.guess_type(image.name)[0] or "application/octet-stream"
     return f'url("data:{mime};base64,{base64.b64encode(data).decode("ascii")}")'
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFormat:
+    """One way to export a view: its name, what the reader sees, the file it gives."""
+
+    name: str
+    label: str
+    mime: str
+    suffix: str
+
+
+EXPORT_FORMATS = (
+    ExportFormat("geojson", "GeoJSON", "application/geo+json", "geojson"),
+    ExportFormat("csv", "CSV", "text/csv", "csv"),
+    ExportFormat("html", "HTML map", "text/html", "html"),
+)
+
+
+def export_view(
+    name: str,
+    articles: Sequence[GeoparsedArticle],
+    *,
+    categories: Iterable[str] | None = None,
+    search: str = "",
+    outlines: Mapping[str, dict] | None = None,
+) -> str:
+    """The view exported in the format called ``name`` (see ``EXPORT_FORMATS``)."""
+    if name == "html":
+        return to_html(articles, categories=categories, search=search, outlines=outlines)
+    if name == "csv":
+        return to_csv(articles, categories=categories, search=search)
+    if name == "geojson":
+        return to_geojson(articles, categories=categories, search=search)
+    raise ValueError(f"Unknown export format {name!r}; options are: {[f.name for f in EXPORT_FORMATS]}")

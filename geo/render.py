@@ -326,6 +326,14 @@ def scroll_script(element_id: str) -> str:
     )
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown literally by Streamlit's Markdown: a file named "[x](javascript:...)" is no link."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def legend_html() -> str:
     """The colour key of the kinds of place."""
     items = "".join(

@@ -155,14 +155,25 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (``BEGIN IMMEDIATE``) so writers queue instead of failing."""
+        """One write transaction, taken at once (``BEGIN IMMEDIATE``) so writers queue instead of failing.
+
+        Every transaction bumps the store's ``revision``, so readers know their cached views are old.
+        """
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             yield self._conn
+            self._conn.execute(
+                "INSERT INTO meta VALUES ('revision', '1') "
+                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+
+    def revision(self) -> int:
+        """A number that changes whenever anything in the store does (in any process)."""
+        return int(self.get_meta("revision") or 0)
 
     def close(self) -> None:
         self._conn.close()
@@ -320,6 +331,18 @@ class Store:
         for article_id, start, end, mention_start, mention_end in rows:
             grouped.setdefault((article_id, start, end), []).append((mention_start, mention_end))
         return [Passage(a, s, e, tuple(spans)) for (a, s, e), spans in grouped.items()]
+
+    def excerpts(self, summaries: Iterable[PlaceSummary]) -> dict[str, str]:
+        """The first passage of each place, as text, by place id: the map's popups."""
+        found = {}
+        for summary in summaries:
+            first = summary.passages[0]
+            row = self._conn.execute(
+                "SELECT substr(text, ?, ?) FROM articles WHERE id = ?",
+                (first.start + 1, first.end - first.start, first.article_id),
+            ).fetchone()
+            found[summary.id] = row[0] if row else ""
+        return found
 
     def texts(self, article_ids: Iterable[str]) -> dict[str, str]:
         """Article texts by id, for excerpts."""

@@ -12,6 +12,12 @@ from geo.models import Article, Place
 from geo.pipeline import Geoparser
 
 
+@pytest.fixture(autouse=True)
+def _own_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches the user's store (data/atlas.sqlite3): each gets a new one unless it sets its own."""
+    monkeypatch.setenv("NEWS_ATLAS_STORE_PATH", str(tmp_path_factory.mktemp("store") / "atlas.sqlite3"))
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     """Default settings, offline, whatever the environment says."""

@@ -94,6 +94,7 @@ def test_offline_assets_only() -> None:
 
 
 def test_article_text_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seeded from a folder with one hostile article."""
     (tmp_path / "evil.md").write_text(
         "---\nid: evil\ntitle: \"<script>alert('t')</script>\"\n---\n\n"
         'Refugees in Calais, France. <img src=x onerror="alert(1)"> <script>alert(2)</script>\n',
@@ -107,10 +108,33 @@ def test_article_text_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "<img src=x" not in html and "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;" in html
 
 
-def test_bad_article_file_is_a_warning_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "good.txt").write_text("Refugees camped in Calais, France.", encoding="utf-8")
-    (tmp_path / "bad.txt").write_bytes(b"\x00\x01binary")
-    monkeypatch.setenv("NEWS_ATLAS_ARTICLES_DIR", str(tmp_path))
+def test_pasted_article_appears_at_once() -> None:
     at = run()
-    assert any("bad.txt" in w.value for w in at.warning)
-    assert "Calais" in table_places(at)
+    title = next(t for t in at.text_input if t.label == "Title")
+    title.input("Boats at Lampedusa")
+    next(t for t in at.text_area if t.label == "Text of the article").input(
+        "Boats reached Lampedusa, near Libya, on Monday."
+    )
+    at.run()
+    next(b for b in at.button if b.label == "Add the text").click().run()
+    assert not at.exception
+    assert "Lampedusa" in table_places(at) and "Libya" in table_places(at)
+    assert any("Boats at Lampedusa" in o for o in at.multiselect(key="articles").options)
+    assert any(i.value.startswith("Added: Boats at Lampedusa") for i in at.sidebar.info)
+
+
+def test_bad_pasted_text_is_a_message_not_a_crash() -> None:
+    at = run()
+    next(t for t in at.text_area if t.label == "Text of the article").input("   \n ")
+    at.run()
+    assert next(b for b in at.button if b.label == "Add the text").disabled
+
+
+def test_store_that_is_not_a_database_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "atlas.sqlite3"
+    path.write_text("not a database " * 300)
+    monkeypatch.setenv("NEWS_ATLAS_STORE_PATH", str(path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "is not a News Atlas store" in at.error[0].value
+    assert path.read_text() == "not a database " * 300

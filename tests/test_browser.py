@@ -125,7 +125,12 @@ def _serve(settings: Mapping[str, str | None], log_path: Path) -> Iterator[str]:
     """
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "NEWS_ATLAS_ARTICLES_DIR": str(SEED_ARTICLES), "NEWS_ATLAS_ONLINE": "false"}
+    env = {
+        **os.environ,
+        "NEWS_ATLAS_ARTICLES_DIR": str(SEED_ARTICLES),
+        "NEWS_ATLAS_ONLINE": "false",
+        "NEWS_ATLAS_STORE_PATH": str(log_path.parent / "atlas.sqlite3"),  # a new store, seeded from the articles
+    }
     for name, value in settings.items():
         if value is None:
             env.pop(name, None)

@@ -154,3 +154,17 @@ def test_popups_and_tooltips_cannot_break_out_of_folium_template_literals() -> N
     script = fmap.get_root().render()
     assert "${alert" not in script and "C:\\new" not in script and "Cal`ais" not in script
     assert "&#96;&#36;{alert(1)}&#96; C:&#92;new&#92;u" in script and "Cal&#96;ais&#92;" in script
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("**bold**", r"\*\*bold\*\*"),
+        ("[x](javascript:alert(1))", r"\[x\]\(javascript:alert\(1\)\)"),
+        ("<img src=x>", r"\<img src=x\>"),
+        ("plain words", "plain words"),
+    ],
+    ids=["emphasis", "link", "html", "plain"],
+)
+def test_escape_markdown(text: str, escaped: str) -> None:
+    assert render.escape_markdown(text) == escaped
