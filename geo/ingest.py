@@ -21,7 +21,7 @@ from geo.config import Settings
 from geo.exc import GeoError
 from geo.models import Article, GeocodedMention
 from geo.pipeline import Geoparser
-from geo.readers import expand_inputs, read_path
+from geo.readers import expand_inputs, read_bytes, read_path
 from geo.store import Store
 
 logger = logging.getLogger(__name__)
@@ -163,6 +163,36 @@ def _parse_in_worker(path: str) -> _Parsed:
     if _worker_geoparser is None or _worker_settings is None:
         raise RuntimeError("ingest worker used before _start_worker ran")
     return _parse(path, _worker_geoparser, _worker_settings)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    """One document read and geoparsed: the article and its mentions, or the reason it failed."""
+
+    name: str
+    article: Article | None
+    mentions: tuple[GeocodedMention, ...]
+    error: str = ""
+
+
+_document_geoparsers: dict[Settings, Geoparser] = {}
+
+
+def geoparse_document(name: str, data: bytes, settings: Settings) -> ParsedDocument:
+    """Read and geoparse one document: the ingest step as a pure function over documents.
+
+    It needs nothing but its arguments and the gazetteer on local disk, so an
+    engine such as Dask or Spark can map it over a cluster's partitions (see
+    docs/SCALING.md); each process opens the gazetteer once.
+    """
+    geoparser = _document_geoparsers.get(settings)
+    if geoparser is None:
+        geoparser = _document_geoparsers[settings] = Geoparser.from_settings(settings)
+    try:
+        article = read_bytes(name, data, max_bytes=settings.max_article_bytes)
+    except GeoError as err:
+        return ParsedDocument(name, None, (), str(err))
+    return ParsedDocument(name, article, tuple(geoparser.geoparse_article(article)))
 
 
 def reindex(store: Store, geoparser: Geoparser, *, everything: bool = False, progress: Progress | None = None) -> int:

@@ -100,3 +100,14 @@ def test_seeds_go_in_once(store: Store, settings: Settings) -> None:
     store.delete("calais-police-attack-camp-2014-05-29")
     assert ingest_seeds(store, settings) is None
     assert len(store) == 1
+
+
+def test_geoparse_document_is_a_pure_step(settings: Settings) -> None:
+    """The function a cluster engine maps over documents: bytes in, article and mentions (or a reason) out."""
+    from geo.ingest import geoparse_document
+
+    good = geoparse_document("camp.txt", "Camp news\n\nRefugees camped in Sangatte, near Calais.".encode(), settings)
+    assert good.error == "" and good.article is not None
+    assert [m.place.name for m in good.mentions if m.place] == ["Sangatte", "Calais"]
+    bad = geoparse_document("blob.txt", b"\x00\x01", settings)
+    assert bad.article is None and "binary" in bad.error
