@@ -418,11 +418,20 @@ class _Recogniser:
             if position == 0 or _norm(tokens[index]) not in self.lexicon.admin_suffixes:
                 continue
             head = position - 1
-            while head > 0 and tokens[chunk[head - 1]].is_capitalised and position - head < 3:
+            # The name runs back over capitalised words, but not past a possessive:
+            # in "Warren County's Hamilton Township" the township's name is "Hamilton".
+            while (
+                head > 0
+                and tokens[chunk[head - 1]].is_capitalised
+                and not tokens[chunk[head - 1]].possessive
+                and position - head < 3
+            ):
                 head -= 1
             start, end = tokens[chunk[head]].start, tokens[index].end
             name_words = [_norm(tokens[i]) for i in chunk[head:position]]
             if any(w in self.lexicon.person_titles or w in self.lexicon.function_words for w in name_words):
+                continue
+            if any(a.start < end and start < a.end for a in areas):
                 continue
             overlapping = [m for m in found if m.start < end and start < m.end]
             for mention in overlapping:
@@ -439,7 +448,7 @@ class _Recogniser:
         for sentence in self.sentences:
             tokens = sentence.tokens
             for i in range(len(tokens) - 1):
-                if _norm(tokens[i]) != "the" or tokens[i + 1].is_capitalised:
+                if tokens[i].text.lower() != "the" or tokens[i + 1].is_capitalised:
                     continue
                 key = "the " + _norm(tokens[i + 1])
                 if key in the_keys and (tokens[i + 1].start, tokens[i + 1].end) not in taken:

@@ -150,7 +150,10 @@ def _store_result(store: Store, result: _Parsed, version: str) -> Outcome:
     path, article, mentions, error = result
     if article is None:
         return Outcome(path, "failed", reason=error)
-    return store_article(store, path, article, mentions, version)
+    try:
+        return store_article(store, path, article, mentions, version)
+    except GeoError as err:
+        return Outcome(path, "failed", reason=str(err))
 
 
 def _start_worker(settings: Settings) -> None:

@@ -171,6 +171,14 @@ class Store:
             raise
         self._conn.execute("COMMIT")
 
+    @contextmanager
+    def _refused_as_store_error(self, article_id: str) -> Iterator[None]:
+        """A write SQLite refuses (a broken constraint, a full disk) is a StoreError naming the article."""
+        try:
+            yield
+        except sqlite3.Error as err:
+            raise StoreError(f"News Atlas could not store article {article_id!r}: {err}.") from err
+
     def revision(self) -> int:
         """A number that changes whenever anything in the store does (in any process)."""
         return int(self.get_meta("revision") or 0)
@@ -185,7 +193,7 @@ class Store:
         An id already taken by other content gets a numeric suffix ("report-2").
         """
         digest = content_hash(article.text)
-        with self.transaction() as conn:
+        with self._refused_as_store_error(article.id), self.transaction() as conn:
             row = conn.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
             if row:
                 return Added(row[0], duplicate_of=row[0])
@@ -201,7 +209,7 @@ class Store:
 
     def replace_mentions(self, article_id: str, mentions: Sequence[GeocodedMention], *, geoparser_version: str) -> None:
         """Swap an article's mentions for a new geoparse of it (see ``reindex``)."""
-        with self.transaction() as conn:
+        with self._refused_as_store_error(article_id), self.transaction() as conn:
             conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
             _insert_mentions(conn, article_id, mentions)
             conn.execute("UPDATE articles SET geoparser_version = ? WHERE id = ?", (geoparser_version, article_id))

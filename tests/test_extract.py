@@ -175,3 +175,12 @@ def test_small_towns_are_marked_weak_and_cued(gazetteer: GeoNamesGazetteer) -> N
     assert "weak" in sangatte.cues and "locative" in sangatte.cues
     (charleston, state) = extract_mentions("Charleston, W.Va. is here.", gazetteer)
     assert "container:w va" in charleston.cues
+
+
+def test_admin_areas_never_overlap(gazetteer: GeoNamesGazetteer) -> None:
+    """Bug: "Warren County's Hamilton Township" gave two mentions starting at "Warren" (it broke the store)."""
+    text = "Officials in Warren County's Hamilton Township outside Cincinnati say the plan works."
+    mentions = extract_mentions(text, gazetteer)
+    spans = [(m.start, m.end) for m in mentions]
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), spans
+    assert [m.text for m in mentions] == ["Warren County", "Hamilton Township", "Cincinnati"]

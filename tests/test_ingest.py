@@ -111,3 +111,23 @@ def test_geoparse_document_is_a_pure_step(settings: Settings) -> None:
     assert [m.place.name for m in good.mentions if m.place] == ["Sangatte", "Calais"]
     bad = geoparse_document("blob.txt", b"\x00\x01", settings)
     assert bad.article is None and "binary" in bad.error
+
+
+def test_a_store_error_fails_that_input_only(tmp_path: Path, store: Store, settings: Settings,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A write the store refuses is a failed input with its reason; the batch goes on."""
+    from geo.exc import StoreError
+
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(f"News {name}\n\nRefugees camped in Calais, France.", encoding="utf-8")
+    real_add = Store.add
+
+    def flaky_add(self: Store, article: Article, *args: object, **kwargs: object) -> object:
+        if article.id == "a":
+            raise StoreError("disk full")
+        return real_add(self, article, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "add", flaky_add)
+    report = ingest_paths([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], store, settings)
+    assert [(Path(o.source).name, o.status) for o in report.outcomes] == [("a.txt", "failed"), ("b.txt", "added")]
+    assert "disk full" in report.outcomes[0].reason

@@ -146,3 +146,14 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
         worker.join()
     assert all(worker.exitcode == 0 for worker in workers)
     assert len(Store(path)) == 80
+
+
+def test_a_refused_write_is_a_store_error_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    """Two mentions at one offset break the table's key: a StoreError, and no half article."""
+    from geo.models import GeocodedMention, Mention
+
+    store = Store(tmp_path / "atlas.sqlite3")
+    twin = GeocodedMention(Mention(0, 6, "Calais", "toponym", (0, 7), (0, 7)), None)
+    with pytest.raises(StoreError, match="could not store"):
+        store.add(Article("a", "A", "Calais."), [twin, twin], geoparser_version="v1")
+    assert len(store) == 0

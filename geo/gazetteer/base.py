@@ -9,6 +9,7 @@ method beside it, which returns ``Place`` records.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from abc import abstractmethod
 from typing import Any
@@ -31,6 +32,7 @@ _HYPHENS = "-‐‑‒–—"
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(name: str) -> str:
     """Fold a place name to the key it is looked up by.
 
