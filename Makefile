@@ -3,7 +3,7 @@
 #
 #   make run        install, build the gazetteer, start the app on $(PORT)
 #   make test       install with dev tools (and chromium), build the gazetteer, run pytest
-#   make bench      install with spaCy and its model, run bench/quality.py and bench/speed.py
+#   make bench      install with spaCy and its model, run every benchmark of bench/ (quality, speed, scale, app)
 #   make lint       ruff + mypy
 #   make clean      remove .cache (the built gazetteer); distclean also removes .venv
 
@@ -74,9 +74,12 @@ run: $(STAMP_RUNTIME) gazetteer
 test: $(STAMP_DEV) chromium gazetteer
 	$(PY) -m pytest -q -ra
 
-bench: $(STAMP_BENCH) gazetteer
+# Each script prints its section; add e.g. `--write docs/BENCHMARKS.md` to record it there.
+bench: $(STAMP_DEV) $(STAMP_BENCH) chromium gazetteer
 	$(PY) bench/quality.py
 	$(PY) bench/speed.py
+	$(PY) bench/scale.py
+	$(PY) bench/app_speed.py
 
 lint: $(STAMP_DEV)
 	$(VENV)/bin/ruff check geo tests bench $(wildcard app.py)

@@ -71,6 +71,9 @@ def build_base_map(basemap: Basemap, outlines: Mapping[str, dict]) -> folium.Map
         world_copy_jump=True,
         attribution_control=True,
     )
+    # folium gives max_zoom to its own tile layer only; with tiles=None the map would have no
+    # maxZoom, and Leaflet.markercluster refuses such a map.
+    fmap.options["max_zoom"] = MAX_ZOOM
     fmap.default_js = list(VENDOR_JS)
     fmap.default_css = list(VENDOR_CSS)
     folium.map.CustomPane("outlines", z_index=150, pointer_events=False).add_to(fmap)

@@ -168,3 +168,10 @@ def test_popups_and_tooltips_cannot_break_out_of_folium_template_literals() -> N
 )
 def test_escape_markdown(text: str, escaped: str) -> None:
     assert render.escape_markdown(text) == escaped
+
+
+@pytest.mark.parametrize("basemap", ["osm", "none"])
+def test_map_has_a_max_zoom_whatever_the_tiles(basemap: str) -> None:
+    """Bug: with no tile layer the map had no maxZoom, and Leaflet.markercluster refused it (no markers above 500)."""
+    script = render.build_base_map(render.basemaps()[basemap], {}).get_root().render()
+    assert f'"maxZoom": {render.MAX_ZOOM}' in script
