@@ -413,7 +413,7 @@ class _Recogniser:
     def _admin_areas(self, sentence: _Sentence, chunk: list[int], found: list[Mention]) -> list[Mention]:
         """ "Laurel County", "Pointe Coupee Parish": areas the gazetteer may not hold."""
         tokens = sentence.tokens
-        areas = []
+        areas: list[Mention] = []
         for position, index in enumerate(chunk):
             if position == 0 or _norm(tokens[index]) not in self.lexicon.admin_suffixes:
                 continue

@@ -106,7 +106,7 @@ def test_geoparse_document_is_a_pure_step(settings: Settings) -> None:
     """The function a cluster engine maps over documents: bytes in, article and mentions (or a reason) out."""
     from geo.ingest import geoparse_document
 
-    good = geoparse_document("camp.txt", "Camp news\n\nRefugees camped in Sangatte, near Calais.".encode(), settings)
+    good = geoparse_document("camp.txt", b"Camp news\n\nRefugees camped in Sangatte, near Calais.", settings)
     assert good.error == "" and good.article is not None
     assert [m.place.name for m in good.mentions if m.place] == ["Sangatte", "Calais"]
     bad = geoparse_document("blob.txt", b"\x00\x01", settings)

@@ -9,9 +9,9 @@ method beside it, which returns ``Place`` records.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
 from abc import abstractmethod
+from functools import lru_cache
 from typing import Any
 
 from geopy.geocoders.base import Geocoder
