@@ -63,6 +63,22 @@ def set_view(**changes: str | None) -> None:
     st.query_params.from_dict({k: v for k, v in view.items() if v is not None})
 
 
+def selection_change(map_state: dict | None, table_state: object, summaries: list) -> str | None:
+    """The place a new map click or table row selects, or None when neither changed since the last run."""
+    map_state = map_state or {}
+    click = (map_state.get("last_object_clicked_tooltip"), str(map_state.get("last_object_clicked")))
+    if click[0] and click != st.session_state.get("last_click"):
+        st.session_state["last_click"] = click
+        point = map_state.get("last_object_clicked") or {}
+        hit = find_clicked(summaries, tooltip=click[0], lat=point.get("lat"), lon=point.get("lng"))
+        return hit.id if hit else None
+    rows = list(getattr(getattr(table_state, "selection", None), "rows", []) or [])
+    if rows and rows != st.session_state.get("last_rows"):
+        st.session_state["last_rows"] = rows
+        return summaries[rows[0]].id if rows[0] < len(summaries) else None
+    return None
+
+
 def show_report(report: IngestReport) -> None:
     for outcome in report.outcomes:
         message = {"added": "Added", "duplicate": "Skipped", "failed": "Not added"}[outcome.status]
@@ -132,6 +148,12 @@ summaries, excerpts = get_view(
 )
 by_place = {s.id: s for s in summaries}
 selected = st.query_params.get("place") if st.query_params.get("place") in by_place else None
+# A click on the map or a row of the table arrives in session state before this run draws anything:
+# take it now, so this one run draws the selection (no second rerun).
+clicked = selection_change(st.session_state.get("map"), st.session_state.get("places"), summaries)
+if clicked and clicked != selected:
+    selected = clicked
+    set_view(place=selected)
 
 # -- map, places table, exports, passages --------------------------------------------------------
 left, right = st.columns([3, 2], gap="medium")
@@ -140,28 +162,12 @@ with left:
     centre, zoom = render.fit_view(summaries)
     layer = render.build_place_layer(summaries, lambda s: excerpts[s.id], selected_id=selected, outlines=get_outlines())
     base = render.build_base_map(BASEMAPS[basemap], get_outlines())  # identical every rerun: no remount
-    state = st_folium(
+    st_folium(
         base, key="map", height=540, use_container_width=True, center=centre, zoom=zoom, feature_group_to_add=layer,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )  # fmt: skip
-    click = ((state or {}).get("last_object_clicked_tooltip"), str((state or {}).get("last_object_clicked")))
-    if click[0] and click != st.session_state.get("last_click"):
-        st.session_state["last_click"] = click
-        point = (state or {}).get("last_object_clicked") or {}
-        hit = find_clicked(summaries, tooltip=click[0], lat=point.get("lat"), lon=point.get("lng"))
-        if hit and hit.id != selected:
-            set_view(place=hit.id)
-            st.rerun()
     st.caption(f"{len(summaries)} places in {len(chosen)} of {len(infos)} articles. Select a row to read about it.")
-    table = st.dataframe(
-        table_rows(summaries), key="places", on_select="rerun", selection_mode="single-row", hide_index=True
-    )
-    rows = list(table.selection.rows)
-    if rows and rows != st.session_state.get("last_rows"):
-        st.session_state["last_rows"] = rows
-        if summaries[rows[0]].id != selected:
-            set_view(place=summaries[rows[0]].id)
-            st.rerun()
+    st.dataframe(table_rows(summaries), key="places", on_select="rerun", selection_mode="single-row", hide_index=True)
     view_articles = lambda: [a for a in map(store.article, chosen) if a]  # noqa: E731
     for column, fmt in zip(st.columns(len(export.EXPORT_FORMATS)), export.EXPORT_FORMATS, strict=True):
         make = lambda fmt=fmt: export.export_view(  # noqa: E731
