@@ -1,0 +1,746 @@
+"""Browser speed of the app: page load, click to passages, filter to map, in Chromium.
+
+For each corpus, starts ``streamlit run app.py`` as a subprocess on a free
+loopback port (``NEWS_ATLAS_ARTICLES_DIR`` = the corpus, a new store in a
+temporary folder, ``NEWS_ATLAS_BASEMAP=none``) and drives Debian's
+``/usr/bin/chromium`` with Playwright. Every request that is not to the
+loopback interface is aborted: the run is offline. Corpora:
+
+- the seed articles (``data/articles``);
+- about 5,000 distinct places (``bench/synthetic.py``), generated at run
+  time into the temporary folder, which is deleted afterwards.
+
+The first page load after the server starts ingests (geoparses) the corpus
+and fills the caches; it is reported alone, as the cold load. Then one
+untimed warm-up iteration and ``--runs`` timed ones, each action in a fresh
+page of one browser context (the HTTP cache is warm, as for a returning
+reader). Figures are medians over the runs:
+
+1. Page load: navigation start (the page's ``performance.timeOrigin``) to
+   the first ``path.place-marker`` or ``.marker-cluster`` with a non-empty
+   box inside the map frame's viewport.
+2. Click to passages: the map frame's ``click`` event to a ``p.passage`` in
+   the passages panel holding the place's passage text. Seeds: Sangatte
+   (``path.place-geonames-2976217``), "refugee centre in". 5,000 places:
+   the most populous city of the synthetic corpus, whose marker is first
+   brought out of its cluster by zooming all the way in on it. Before a
+   click the map is zoomed in (``setView``) until the browser's hit test at
+   the marker's centre finds the marker; then ``page.mouse.click`` clicks
+   there, a real click. The zooming is untimed, and the app is idle again
+   before the click.
+3. Filter to map: the ``keydown`` of Enter in "Find a place" (the place's
+   name typed first) to the moment the map holds exactly the markers the
+   store gives for that search (``Store.summaries(search=...)``, as the
+   app asks it). Seeds also: the ``click`` on the × of the first article's
+   chip in "Articles" to the markers of the other article.
+
+Every time is stamped in the browser, as ``performance.timeOrigin +
+performance.now()`` (one clock for the page and the map frame), by a probe
+that Playwright installs in each frame and that watches the DOM with a
+``MutationObserver``: a figure ends when the DOM is updated and laid out,
+not when pixels are painted. Playwright only waits for the stamps. The probe
+also logs the page's WebSocket, which splits a figure into the browser until
+it asks for a script run (``BackMsg``), the server and the transfer until the
+last message before the result, and the browser after that; with the bytes
+received and the ``script_finished`` messages. Nothing has a time limit.
+
+If a corpus's page fails with Leaflet.markercluster's "Map has no maxZoom
+specified" (no tile layer, hence no maxZoom, with ``NEWS_ATLAS_BASEMAP=none``),
+that corpus is measured again with ``osm``, whose tile requests are aborted
+like every other outside request, and both sections are reported.
+
+A last table times the server-side steps of one rerun in this process
+(``Store.summaries`` + ``excerpts``, ``build_place_layer``, ``st_folium``'s
+Python side) and the map payload sent on each rerun.
+
+Prints a Markdown section; ``--write PATH`` also puts it between
+``<!-- app-speed:start -->`` and ``<!-- app-speed:end -->`` in PATH.
+
+    python bench/app_speed.py [--runs N] [--places N] [--basemap none|osm] [--write PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import logging
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field, replace
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path[:0] = [str(BENCH_DIR.parent), str(BENCH_DIR)]
+
+from speed import machine_facts, write_block  # noqa: E402
+from synthetic import DEFAULT_PLACES, SyntheticCorpus, build_corpus  # noqa: E402
+
+from geo import render  # noqa: E402
+from geo.atlas import PlaceSummary  # noqa: E402
+from geo.config import PROJECT_DIR, Settings  # noqa: E402
+from geo.pipeline import Geoparser  # noqa: E402
+from geo.store import Store  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+VIEWPORT = {"width": 1400, "height": 1000}
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+FOREIGN_WEBSOCKET = re.compile(r"^wss?://(?!(?:127\.0\.0\.1|localhost)(?::\d+)?/)")
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+SEARCH_BOX = "[data-testid='stSidebar'] input[aria-label='Find a place']"
+SEED_PLACE = ("geonames:2976217", "Sangatte", "refugee centre in")  # id, name, passage text
+SEED_SEARCH = "Calais"
+QUIET_MS = 500  # the app is idle after this long with no script running and no WebSocket message
+MAXZOOM_ERROR = "Map has no maxZoom specified"
+RETURNED_OBJECTS = ("last_object_clicked", "last_object_clicked_tooltip")  # as app.py asks st_folium
+SECTION = "app-speed"  # the report goes between <!-- app-speed:start --> and <!-- app-speed:end -->
+TARGETS = {  # seconds, by (corpus, measurement)
+    ("seeds", "load"): 2.5,
+    ("seeds", "click"): 1.0,
+    ("seeds", "search"): 0.5,
+    ("seeds", "chip"): 0.5,
+    ("synthetic", "load"): 4.0,
+    ("synthetic", "click"): 1.5,
+}
+
+# The probe, run in every frame. A time is performance.timeOrigin + performance.now(): epoch
+# milliseconds on the browser's monotonic clock, comparable between the page and the map frame.
+PROBE = r"""
+(() => {
+  if (window.__atlas) { window.__atlas.attach(); return; }
+  const now = () => performance.timeOrigin + performance.now();
+  const A = window.__atlas = {marks: {}, errors: [], ws: [], lastWs: 0, expected: null, text: null,
+                              doc: null, markersAtAttach: false, now};
+  A.reset = (...names) => { for (const n of names) delete A.marks[n]; };
+  const mark = (n) => { if (!(n in A.marks)) A.marks[n] = now(); };
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+  };
+  const anyMarkerShown = () => {
+    for (const el of document.querySelectorAll('path.place-marker, .marker-cluster')) if (shown(el)) return true;
+    return false;
+  };
+  const placeClass = (el) => [...el.classList].find((c) => c.startsWith('place-') && c !== 'place-marker') || '';
+  const markerSet = () => JSON.stringify([...document.querySelectorAll('path.place-marker')].map(placeClass).sort());
+  const check = () => {
+    if (!('markers' in A.marks) && anyMarkerShown()) mark('markers');
+    if (A.expected !== null && !('markerSet' in A.marks) && markerSet() === A.expected) mark('markerSet');
+    if (A.text !== null && !('text' in A.marks)) {
+      for (const el of document.querySelectorAll(A.text[0])) {
+        if (el.textContent.includes(A.text[1]) && shown(el)) { mark('text'); break; }
+      }
+    }
+  };
+  A.expectMarkers = (classes) => { A.reset('markerSet'); A.expected = JSON.stringify([...classes].sort()); check(); };
+  A.expectText = (selector, text) => { A.reset('text'); A.text = [selector, text]; check(); };
+  const observer = new MutationObserver(check);
+  // Chromium keeps an iframe's first (about:blank) window for the document it loads next: this
+  // object survives, the document and its observers do not. The page calls attach() again.
+  A.attach = () => {
+    if (A.doc === document || location.href === 'about:blank') return;
+    observer.disconnect();
+    A.doc = document;
+    A.markersAtAttach = anyMarkerShown();
+    observer.observe(document, {childList: true, subtree: true, characterData: true,
+                                attributes: true, attributeFilter: ['class', 'style', 'hidden']});
+    check();
+  };
+  addEventListener('resize', check);
+  addEventListener('click', (e) => {
+    A.marks.click = now();
+    A.clickedTarget = e.target?.dataset?.benchTarget === 'yes';
+  }, true);
+  addEventListener('keydown', (e) => { if (e.key === 'Enter') A.marks.enter = now(); }, true);
+  addEventListener('error', (e) => A.errors.push(String(e.message)));
+  addEventListener('unhandledrejection', (e) => A.errors.push(String((e.reason && e.reason.message) || e.reason)));
+  const Native = window.WebSocket;
+  if (window.top === window && Native) {
+    const size = (d) => typeof d === 'string' ? d.length : (d.byteLength ?? d.size ?? 0);
+    const b64 = (d) => {
+      const bytes = d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+      let s = '';
+      for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+      return btoa(s);
+    };
+    const log = (dir, d) => {
+      const n = size(d);
+      A.lastWs = now();
+      A.ws.push([dir, A.lastWs, n, n <= 4096 && (d instanceof ArrayBuffer || ArrayBuffer.isView(d)) ? b64(d) : null]);
+    };
+    window.WebSocket = class extends Native {
+      constructor(...args) { super(...args); this.addEventListener('message', (e) => log('in', e.data)); }
+      send(d) { log('out', d); return super.send(d); }
+    };
+  }
+  A.attach();
+})();
+"""
+
+# The page keeps the probe in every same-origin iframe, attached to the iframe's current document.
+FRAME_WATCHER = r"""
+(() => {
+  if (window.top !== window) return;
+  const visit = () => {
+    for (const frame of document.querySelectorAll('iframe')) {
+      try {
+        const w = frame.contentWindow;
+        if (!w || w.location.href === 'about:blank') continue;
+        if (w.__atlas) w.__atlas.attach(); else w.eval(window.__atlasSource);
+      } catch (e) { /* a frame of another origin: not ours */ }
+    }
+  };
+  const loop = () => { visit(); requestAnimationFrame(loop); };
+  requestAnimationFrame(loop);
+  setInterval(visit, 50);
+})();
+"""
+INIT_SCRIPT = f"window.__atlasSource = {json.dumps(PROBE)};\n(0, eval)(window.__atlasSource);\n{FRAME_WATCHER}"
+
+_MAP_PROBE = f"document.querySelector({json.dumps(MAP_FRAME)})?.contentWindow?.__atlas"
+# A mark in the page's or the map's probe, or the script errors seen so far (polled; no time limit).
+_WAIT_MARK = f"""([frame, name]) => {{
+  const map = {_MAP_PROBE}, probe = frame === 'map' ? map : window.__atlas;
+  const errors = [...(window.__atlas?.errors || []), ...(map?.errors || [])];
+  return (probe && name in probe.marks) || (errors.length ? errors : false);
+}}"""
+_WAIT_IDLE = f"""(quiet) => {{
+  const app = document.querySelector('[data-testid=stApp]');
+  return Boolean(app && {_MAP_PROBE} && window.__atlas
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && window.__atlas.now() - window.__atlas.lastWs > quiet);
+}}"""
+# Bring a marker under the mouse: out of its cluster (zoomed all the way in: the plugin's own
+# zoomToShowLayer never called back here), then zoomed in until the hit test at its centre finds it.
+# Leaflet ignores setView while a zoom animation runs, and in headless Chromium the map frame's
+# animation frames come only when asked for: so ask, and wait for the animation to end.
+_CLICK_POINT = r"""
+async ([placeClass, latlon]) => {
+  const map = window.map, layers = Object.values(map._layers);
+  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 20)));
+  const still = async () => { for (let i = 0; i < 100 && map._animatingZoom; i++) await frame(); };
+  const settle = async () => { await still(); for (let i = 0; i < 10; i++) await frame(); };
+  let layer = null, zoom = map.getZoom(), last = 'never drawn';
+  if (latlon) {
+    const group = layers.find((l) => typeof l.zoomToShowLayer === 'function');
+    if (!group) return 'no marker cluster group on the map';
+    layer = group.getLayers().find((m) => Math.abs(m.getLatLng().lat - latlon[0]) < 1e-6
+                                          && Math.abs(m.getLatLng().lng - latlon[1]) < 1e-6);
+    if (!layer) return `no clustered marker at ${latlon}`;
+    zoom = Math.min(map.getMaxZoom(), 18);  // so deep that no two places of the corpus share a cluster
+  } else {
+    layer = layers.find((l) => l._path && l._path.classList.contains(placeClass));
+    if (!layer) return `no marker with the class ${placeClass}`;
+  }
+  for (let tries = 0; tries < 20; tries++) {
+    await still();
+    if (map.getZoom() !== zoom || !map.getBounds().contains(layer.getLatLng())) {
+      map.setView(layer.getLatLng(), zoom, {animate: false});
+      await settle();
+    }
+    if (!layer._map || !layer._path) { await settle(); continue; }
+    const r = layer._path.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+    const hit = x > 0 && y > 0 && x < innerWidth && y < innerHeight ? document.elementFromPoint(x, y) : null;
+    if (hit === layer._path) { layer._path.dataset.benchTarget = 'yes'; return [x, y]; }
+    last = `${hit ? hit.tagName + '.' + hit.getAttribute('class') : 'nothing'} at ${Math.round(x)},${Math.round(y)}`;
+    zoom = Math.min(zoom + 1, map.getMaxZoom());
+  }
+  return `the marker stays covered (last hit: ${last}, zoom ${map.getZoom()})`;
+}"""
+
+
+class AppBroken(RuntimeError):
+    """A script error in the page while the benchmark waited on it."""
+
+
+@dataclass
+class Sample:
+    """One timed action, in milliseconds, and where its time went."""
+
+    total: float
+    asked: float | None  # from the action to the browser's first rerun request (BackMsg)
+    arrived: float | None  # from the action to the last WebSocket message received before the result
+    kilobytes: float  # WebSocket bytes received meanwhile
+    runs: int  # script runs that finished meanwhile
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    samples: list[Sample] = field(default_factory=list)
+    failure: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str  # "seeds" or "synthetic", for TARGETS
+    title: str
+    folder: Path
+    basemap: str
+    click_id: str
+    click_text: str
+    click_latlon: tuple[float, float] | None  # set when the marker is clustered (it has no CSS class)
+    search: str
+    chip: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the page must show, from the app's own store."""
+
+    places: int
+    click_class: str
+    search_set: list[str]
+    chip_label: str
+    chip_set: list[str]
+
+
+def say(text: str) -> None:
+    """Progress on stderr: the report alone goes to stdout."""
+    sys.stderr.write(f"app_speed: {text}\n")
+    sys.stderr.flush()
+
+
+# -- the app server -------------------------------------------------------------------------------
+
+
+@contextmanager
+def app_server(scenario: Scenario, store: Path, logs: Path) -> Iterator[str]:
+    """Run the app on a free loopback port; yield its URL."""
+    env = {**os.environ, "NEWS_ATLAS_ARTICLES_DIR": str(scenario.folder), "NEWS_ATLAS_STORE_PATH": str(store),
+           "NEWS_ATLAS_BASEMAP": scenario.basemap, "NEWS_ATLAS_ONLINE": "false"}  # fmt: skip
+    for _ in range(3):  # another process may take the free port first; ours then exits
+        with closing(socket.socket()) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        url, log_path = f"http://127.0.0.1:{port}/", logs / f"streamlit-{port}.log"
+        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                   "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            # Up when the health check answers *and* our log names the URL (not someone else's server).
+            while process.poll() is None and not (_healthy(url) and url.rstrip("/") in log_path.read_text()):
+                time.sleep(0.1)
+            if process.poll() is None:
+                yield url
+                return
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                process.wait()
+        say(f"the app exited on port {port}; see {log_path}")
+    raise SystemExit(f"app_speed: the app would not start; logs in {logs}")
+
+
+def _healthy(url: str) -> bool:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never via a proxy
+    try:
+        with opener.open(url + "_stcore/health") as answer:
+            return answer.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+# -- the browser ----------------------------------------------------------------------------------
+
+
+def offline_context(browser):  # type: ignore[no-untyped-def]
+    """A browser context that reaches only the loopback interface and probes every frame."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname in LOOPBACK
+                  else route.abort())  # fmt: skip
+    context.route_web_socket(FOREIGN_WEBSOCKET, lambda socket_: socket_.close())
+    context.add_init_script(INIT_SCRIPT)
+    return context
+
+
+def wait_mark(page, frame: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the probe of ``frame`` ("page" or "map") has stamped ``name``; raise on a script error."""
+    result = page.wait_for_function(_WAIT_MARK, arg=[frame, name], polling=50, timeout=0).json_value()
+    if isinstance(result, list):
+        raise AppBroken("; ".join(dict.fromkeys(result)))
+
+
+def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function(_WAIT_IDLE, arg=QUIET_MS, polling=50, timeout=0)
+
+
+def sample(page, start_frame: str, start: str, end_frame: str, end: str) -> Sample:  # type: ignore[no-untyped-def]
+    """The time between two marks, and the WebSocket traffic between them."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    page_marks, map_marks, origin, log = page.evaluate(
+        f"() => [window.__atlas.marks, {_MAP_PROBE}.marks, performance.timeOrigin, window.__atlas.ws]"
+    )
+    frames = {"page": page_marks, "map": map_marks}
+    begin = origin if start == "navigation" else frames[start_frame][start]
+    finish = frames[end_frame][end]
+    asked, arrived, finished, received = [], [], 0, 0
+    for direction, stamp, size, data in log:
+        if not begin <= stamp <= finish:
+            continue
+        if direction == "in":
+            arrived.append(stamp)
+            received += size
+            finished += (
+                bool(data) and ForwardMsg.FromString(base64.b64decode(data)).WhichOneof("type") == "script_finished"
+            )
+        elif not data or BackMsg.FromString(base64.b64decode(data)).WhichOneof("type") == "rerun_script":
+            asked.append(stamp)  # an outgoing message too big to keep is a rerun with widget states
+    first_ask = min(asked) if asked else None
+    last_in = max(arrived) if arrived and first_ask is not None and max(arrived) >= first_ask else None
+    return Sample(finish - begin, None if first_ask is None else first_ask - begin,
+                  None if last_in is None else last_in - begin, received / 1024, finished)  # fmt: skip
+
+
+def open_app(context, url: str):  # type: ignore[no-untyped-def]
+    """A fresh page, idle after its first markers; and the sample from navigation start to them."""
+    page = context.new_page()
+    page.goto(url, wait_until="commit", timeout=0)
+    wait_mark(page, "map", "markers")
+    if page.evaluate(f"() => {_MAP_PROBE}.markersAtAttach"):
+        raise AppBroken("the probe reached the map frame after its markers were drawn")
+    loaded = sample(page, "page", "navigation", "map", "markers")
+    wait_idle(page)
+    return page, loaded
+
+
+def click_to_passages(page, scenario: Scenario, expected: Expected) -> Sample:  # type: ignore[no-untyped-def]
+    frame = page.locator(MAP_FRAME).element_handle(timeout=0).content_frame()
+    for _ in range(3):  # the map may still move between the hit test and the click: then aim again
+        point = frame.evaluate(_CLICK_POINT, [expected.click_class, scenario.click_latlon])
+        if isinstance(point, str):
+            raise AppBroken(point)
+        wait_idle(page)  # the zooming is not timed
+        box = page.locator(MAP_FRAME).bounding_box()
+        page.evaluate(f"(t) => {{ window.__atlas.expectText('p.passage', t); {_MAP_PROBE}.reset('click'); }}",
+                      scenario.click_text)  # fmt: skip
+        page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+        if frame.evaluate("() => window.__atlas.clickedTarget"):
+            wait_mark(page, "page", "text")
+            return sample(page, "map", "click", "page", "text")
+        say("the click missed the marker; aiming again")
+        wait_idle(page)
+    raise AppBroken("three clicks missed the marker")
+
+
+def search_to_map(page, scenario: Scenario, expected: Expected) -> Sample:  # type: ignore[no-untyped-def]
+    box = page.locator(SEARCH_BOX)
+    box.fill(scenario.search, timeout=0)
+    page.evaluate(f"(e) => {{ window.__atlas.reset('enter'); {_MAP_PROBE}.expectMarkers(e); }}", expected.search_set)
+    box.press("Enter", timeout=0)
+    wait_mark(page, "map", "markerSet")
+    return sample(page, "page", "enter", "map", "markerSet")
+
+
+def chip_to_map(page, scenario: Scenario, expected: Expected) -> Sample:  # type: ignore[no-untyped-def]
+    sidebar = page.locator("[data-testid='stSidebar']")
+    button = sidebar.get_by_role("button", name=f"Remove {expected.chip_label}", exact=True)
+    page.evaluate(f"(e) => {{ window.__atlas.reset('click'); {_MAP_PROBE}.expectMarkers(e); }}", expected.chip_set)
+    button.click(timeout=0)
+    wait_mark(page, "map", "markerSet")
+    return sample(page, "page", "click", "map", "markerSet")
+
+
+ACTIONS: dict[str, tuple[str, Callable[..., Sample] | None]] = {
+    "load": ("Page load → markers visible", None),
+    "click": ("Click marker → passages shown", click_to_passages),
+    "search": ("Find a place + Enter → map updated", search_to_map),
+    "chip": ("Remove an article chip → map updated", chip_to_map),
+}
+
+
+# -- one corpus -----------------------------------------------------------------------------------
+
+
+def expectations(store_path: Path, scenario: Scenario) -> Expected:
+    """The markers and labels the page must show, asked of the store the app filled."""
+
+    def classes(summaries: Sequence[PlaceSummary]) -> list[str]:
+        if len(summaries) > render.CLUSTER_THRESHOLD:
+            raise SystemExit(f"app_speed: a filter of {scenario.title} leaves {len(summaries)} places: clustered")
+        return sorted(render.marker_class(s).split()[1] for s in summaries)
+
+    store = Store(store_path)
+    try:
+        summaries = {s.id: s for s in store.summaries()}
+        if scenario.click_id not in summaries:
+            raise SystemExit(f"app_speed: {scenario.click_id} is not a place of {scenario.folder}")
+        infos = store.article_infos()
+        return Expected(
+            places=len(summaries),
+            click_class=render.marker_class(summaries[scenario.click_id]).split()[1],
+            search_set=classes(store.summaries(search=scenario.search)),
+            chip_label=f"{infos[0].title} ({infos[0].date or 'no date'})",
+            chip_set=classes(store.summaries(article_ids=[i.id for i in infos[1:]])) if scenario.chip else [],
+        )
+    finally:
+        store.close()
+
+
+def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path) -> tuple[list[Row], float | None, str, Path]:  # type: ignore[no-untyped-def]
+    """Cold load, warm-up, ``runs`` timed iterations. Returns rows, cold load (ms), a failure, the store."""
+    keys = ["load", "click", "search"] + (["chip"] if scenario.chip else [])
+    rows = {key: Row(key, ACTIONS[key][0]) for key in keys}
+    rows["search"].label = f"Find “{scenario.search}” + Enter → map updated"
+    store = scratch / f"store-{scenario.key}-{scenario.basemap}.sqlite3"
+    with app_server(scenario, store, scratch) as url:
+        context = offline_context(browser)
+        try:
+            try:
+                say(f"{scenario.key}, basemap {scenario.basemap}: cold first load…")
+                page, cold = open_app(context, url)
+                say(f"{scenario.key}: cold first load: {_s(cold.total)} s")
+                page.close()
+            except AppBroken as err:
+                say(f"{scenario.key}: cold first load failed: {err}")
+                for row in rows.values():
+                    row.failure = str(err)
+                return list(rows.values()), None, str(err), store
+            expected = expectations(store, scenario)
+            for iteration in range(runs + 1):  # iteration 0 is the warm-up
+                for key in keys:
+                    if rows[key].failure:
+                        continue
+                    page = None
+                    step = f"{scenario.key}, {f'run {iteration}' if iteration else 'warm-up'}, {key}"
+                    say(f"{step}…")
+                    try:
+                        page, loaded = open_app(context, url)
+                        action = ACTIONS[key][1]
+                        taken = loaded if action is None else action(page, scenario, expected)
+                        say(f"{step}: {_s(taken.total)} s")
+                        if iteration:
+                            rows[key].samples.append(taken)
+                    except AppBroken as err:
+                        say(f"{step}: failed: {err}")
+                        rows[key].failure = str(err)
+                    finally:
+                        if page is not None:
+                            page.close()
+        finally:
+            context.close()
+    return list(rows.values()), cold.total, "", store
+
+
+# -- server-side steps, in this process -----------------------------------------------------------
+
+
+def server_steps(store_path: Path, outlines: dict, runs: int) -> list[tuple[str, list[float], str]]:
+    """Milliseconds of the costly steps of a rerun that shows every place, and the payload sizes."""
+    import streamlit
+    import streamlit_folium
+
+    # st_folium outside `streamlit run` warns once that the script should be run so, then on every call.
+    streamlit.config.set_option("global.showWarningOnDirectExecution", False)
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("streamlit")]:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    store = Store(store_path)
+    basemap = render.basemaps()["none"]
+    summaries = store.summaries()
+    excerpts = store.excerpts(summaries)
+
+    def layer() -> Any:
+        return render.build_place_layer(summaries, lambda s: excerpts[s.id], outlines=outlines)
+
+    def component() -> None:
+        centre, zoom = render.fit_view(summaries)
+        streamlit_folium.st_folium(
+            render.build_base_map(basemap, outlines), key="map", height=540, use_container_width=True, center=centre,
+            zoom=zoom, feature_group_to_add=layer(), returned_objects=list(RETURNED_OBJECTS),
+        )  # fmt: skip
+
+    def timed(step: Callable[[], object]) -> list[float]:
+        step()
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            step()
+            times.append((time.perf_counter() - start) * 1000)
+        return times
+
+    base = render.build_base_map(basemap, outlines)
+    base.get_root().render()
+    script = len(streamlit_folium._get_map_string(base)) / 1024
+    group = (
+        len(streamlit_folium._get_feature_group_string(layer(), map=render.build_base_map(basemap, outlines))) / 1024
+    )
+    try:
+        return [
+            ("`Store.summaries` + `excerpts`, every place", timed(lambda: store.excerpts(store.summaries())),
+             "a new view; the app caches each view (`get_view`)"),
+            ("`render.build_place_layer`", timed(layer), ""),
+            ("`st_folium` with both maps built, Python side", timed(component),
+             f"sends the base map's {script:,.0f} KB and the places' {group:,.0f} KB of JavaScript"),
+        ]  # fmt: skip
+    finally:
+        store.close()
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+
+def _s(ms: float) -> str:
+    return f"{ms / 1000:.2f}"
+
+
+def report_section(scenario: Scenario, rows: list[Row], cold: float | None, failure: str, places: int | None,
+                   steps: list[tuple[str, list[float], str]]) -> list[str]:  # fmt: skip
+    lines = [f"### {scenario.title}", "", scenario.note, ""]
+    lines += [(f"{places:,} places on the map; " if places is not None else "") + f"basemap `{scenario.basemap}`.", ""]
+    lines += ["| measurement | median, s | min–max, s | n | target | |", "|---|---:|---:|---:|---|---|"]
+    split = []
+    for row in rows:
+        target = TARGETS.get((scenario.key, row.key))
+        target_text = f"< {target:g} s" if target else "—"
+        if row.failure or not row.samples:
+            lines.append(f"| {row.label} | — | — | 0 | {target_text} | not measured: {row.failure or 'no samples'} |")
+            continue
+        totals = [s.total for s in row.samples]
+        median = statistics.median(totals)
+        verdict = "—" if target is None else ("met" if median < target * 1000 else "**not met**")
+        lines.append(f"| {row.label} | {_s(median)} | {_s(min(totals))}–{_s(max(totals))} | {len(totals)} | "
+                     f"{target_text} | {verdict} |")  # fmt: skip
+        known = [(s.asked, s.arrived, s.total) for s in row.samples if s.asked is not None and s.arrived is not None]
+        if known:
+            before = statistics.median(asked for asked, _, _ in known)
+            server = statistics.median(arrived - asked for asked, arrived, _ in known)
+            after = statistics.median(total - arrived for _, arrived, total in known)
+            kilobytes = statistics.median(s.kilobytes for s in row.samples)
+            runs = statistics.median(s.runs for s in row.samples)
+            split.append(f"| {row.label} | {_s(before)} | {_s(server)} | {_s(after)} | {kilobytes:,.0f} | {runs:g} |")
+    lines += ["", f"Cold first page load (the app ingests the corpus and fills its caches), one run: "
+                  f"{_s(cold) + ' s' if cold is not None else 'not measured'}."]  # fmt: skip
+    if failure:
+        lines += ["", f"**The page failed:** `{failure}`"]
+    if split:
+        lines += [
+            "",
+            "Where the time goes (medians, from the page's WebSocket log): the browser from the action (page "
+            "load: navigation start) to its rerun request (`BackMsg`; after a click, the map waits 250 ms first); "
+            "the server and the transfer from there to the last message received before the result; the browser "
+            "from there until the DOM showed the result. Then the KB received and the script runs that finished "
+            "(`script_finished`) meanwhile; a script still running when the result shows is not counted.",
+            "",
+            "| measurement | browser before, s | server + transfer, s | browser after, s | KB received | script runs |",
+            "|---|---:|---:|---:|---:|---:|",
+            *split,
+        ]
+    if steps:
+        lines += ["", "Server-side steps of one rerun showing every place, timed in the benchmark's process:", "",
+                  "| step | median, ms | min–max, ms | note |", "|---|---:|---:|---|"]  # fmt: skip
+        for label, times, note in steps:
+            lines.append(
+                f"| {label} | {statistics.median(times):,.0f} | {min(times):,.0f}–{max(times):,.0f} | {note} |"
+            )
+    return lines + [""]
+
+
+def scenarios(settings: Settings, synthetic: SyntheticCorpus, basemap: str) -> list[Scenario]:
+    city = synthetic.cities[0]
+    return [
+        Scenario("seeds", "Seed articles (`data/articles`)", settings.articles_dir, basemap, SEED_PLACE[0],
+                 SEED_PLACE[2], None, SEED_SEARCH, True,
+                 f"Click: {SEED_PLACE[1]} (`path.place-geonames-2976217`), until “{SEED_PLACE[2]}” "
+                 f"shows; search: “{SEED_SEARCH}”; chip: the first article's."),
+        Scenario("synthetic", f"Synthetic load, {len(synthetic.cities):,} cities", synthetic.folder, basemap, city.id,
+                 f"{city.name}, {city.country}", (city.lat, city.lon), city.name, False,
+                 f"{len(synthetic.paths)} generated articles naming {len(synthetic.cities):,} "
+                 f"distinct cities, each with its country ({synthetic.intended:,} placed at their own GeoNames id by "
+                 f"`Geoparser`; {len(synthetic.placed_ids):,} distinct placed places with the countries). Click: "
+                 f"{city.name} (the most populous city), out of its cluster at the deepest zoom; "
+                 f"search: “{city.name}”."),
+    ]  # fmt: skip
+
+
+def benchmark(runs: int, places: int, basemap: str) -> str:
+    from playwright.sync_api import sync_playwright
+
+    settings = Settings.load(online=False)
+    geoparser = Geoparser.from_settings(settings)
+    outlines = geoparser.gazetteer.country_polygons()  # type: ignore[attr-defined]
+    sections: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="news-atlas-app-speed-") as scratch_name:
+        scratch = Path(scratch_name)
+        synthetic = build_corpus(scratch / "synthetic", places, geoparser=geoparser)
+        say(
+            f"synthetic corpus: {len(synthetic.paths)} articles, {len(synthetic.cities):,} cities, "
+            f"{synthetic.intended:,} placed as intended, {len(synthetic.placed_ids):,} distinct placed places"
+        )
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                for scenario in scenarios(settings, synthetic, basemap):
+                    rows, cold, failure, store = run_scenario(browser, scenario, runs, scratch)
+                    count = expectations(store, scenario).places if store.exists() else None
+                    steps = server_steps(store, outlines, runs) if store.exists() else []
+                    sections += report_section(scenario, rows, cold, failure, count, steps)
+                    if MAXZOOM_ERROR in failure and scenario.basemap == "none":
+                        # Measure anyway: OSM's tile layer gives the map a maxZoom; its tiles are aborted (offline).
+                        retry = replace(
+                            scenario, basemap="osm", title=f"{scenario.title}, basemap `osm` (workaround)",
+                            note=f"With `none` the clustered markers never appear (`{MAXZOOM_ERROR}`), so again with "
+                            f"`NEWS_ATLAS_BASEMAP=osm`, its tile requests aborted. " + scenario.note,
+                        )  # fmt: skip
+                        rows, cold, failure, store = run_scenario(browser, retry, runs, scratch)
+                        sections += report_section(retry, rows, cold, failure, count, [])
+                chromium = browser.version
+            finally:
+                browser.close()
+    return "\n".join([
+        "## App speed in the browser",
+        "",
+        f"`bench/app_speed.py`: the Streamlit app in headless Chromium, offline, driven by Playwright; {runs} timed "
+        f"run{'s' * (runs != 1)} per figure after a warm-up, each action in a fresh page. Times are stamped in the "
+        "browser (`performance.timeOrigin + performance.now()`, the DOM watched by a `MutationObserver`): a figure "
+        "ends when the DOM shows the result. The script's docstring says what each figure spans.",
+        "",
+        *sections,
+        *machine_facts(),
+        f"- Browser: Chromium {chromium} (`{CHROMIUM}`), Playwright {version('playwright')}, "
+        f"viewport {VIEWPORT['width']}×{VIEWPORT['height']}",
+    ])  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, run the benchmark, print (and optionally write) the report."""
+    arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    arguments.add_argument("--runs", type=int, default=5, help="timed runs per figure (default 5)")
+    arguments.add_argument("--places", type=int, default=DEFAULT_PLACES, help="cities of the synthetic corpus")
+    arguments.add_argument("--basemap", default="none", choices=["none", "osm"], help="NEWS_ATLAS_BASEMAP (none)")
+    arguments.add_argument("--write", type=Path, help="also put the report between the app-speed markers in this file")
+    options = arguments.parse_args(argv)
+    if options.runs < 1:
+        arguments.error("--runs must be at least 1")
+    if not Path(CHROMIUM).is_file():
+        sys.stderr.write(f"app_speed: {CHROMIUM} is missing; install Debian's chromium (make chromium).\n")
+        return 2
+    report = benchmark(options.runs, options.places, options.basemap)
+    print(report)
+    if options.write:
+        write_block(options.write, report, SECTION)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
