@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from builders import CALAIS, CALAIS_ME, CHANNEL, FRANCE, SYRIA, geocoded
 
 from geo.atlas import (
     CATEGORIES,
@@ -16,26 +17,7 @@ from geo.atlas import (
     table_rows,
     view_href,
 )
-from geo.models import Article, GeocodedMention, Mention, Place
-
-CALAIS = Place("Calais", 50.95, 1.86, "FR", "P.PPL", 3029162, "geonames")
-CALAIS_ME = Place("Calais", 45.18, -67.28, "US", "P.PPL", 4959834, "geonames", admin1="ME")
-FRANCE = Place("France", 46.0, 2.0, "FR", "A.PCLI", 3017382, "countryinfo")
-SYRIA = Place("Syria", 35.0, 38.0, "SY", "A.PCLI", 163843, "countryinfo")
-CHANNEL = Place("English Channel", 50.2, -1.0, "", "H.CHN", None, "regions")
-
-
-def geocoded(text: str, word: str, place: Place | None, kind: str = "toponym", nth: int = 0) -> GeocodedMention:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(word, start + 1)
-    sentence_start = text.rfind(".", 0, start) + 1
-    while text[sentence_start] == " ":
-        sentence_start += 1
-    sentence_end = text.index(".", start) + 1
-    mention = Mention(start, start + len(word), word, kind, (sentence_start, sentence_end), (0, len(text)))  # type: ignore[arg-type]
-    return GeocodedMention(mention, place)
-
+from geo.models import Article
 
 A_TEXT = "Camps in Calais were cleared. Syrians fled Calais to France. Boats cross the Channel."
 B_TEXT = "The mill in Calais, Maine closed. Nobody knows."

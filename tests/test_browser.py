@@ -35,8 +35,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from builders import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.is_file():
     pytest.skip(
         f"{CHROMIUM} is missing: the browser tests need Debian's chromium (run `make chromium`)",
@@ -58,15 +58,6 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-results" / "browser"
 SEED_ARTICLES = ROOT / "data" / "articles"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 # Any ws:// or wss:// URL whose host is not local (local websockets are not routed at all).
 FOREIGN_WEBSOCKET = re.compile(r"^wss?://(?!(?:127\.0\.0\.1|localhost)(?::\d+)?/)")

@@ -17,51 +17,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from builders import CALAIS, CALAIS_ME, CHANNEL, CHROMIUM, CHROMIUM_ARGS, FRANCE, SYRIA, geocoded
 
 from geo import export
 from geo.assets import VENDOR_JS, vendor_source
 from geo.atlas import CATEGORIES, GeoparsedArticle, mention_category, place_id, summarise_places
 from geo.exc import AssetError
 from geo.gazetteer.geonames import GeoNamesGazetteer
-from geo.models import Article, GeocodedMention, Mention, Place
+from geo.models import Article, Place
 from geo.pipeline import Geoparser
 from geo.render import basemaps, marker_class
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-results" / "export"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 EVIL = "<img src=x onerror=alert(1)>"
 FIT_BOUNDS = re.compile(r"\bmap_[0-9a-f]+\.fitBounds\(")  # folium's call, not Leaflet's own code
 
-CALAIS = Place("Calais", 50.95, 1.86, "FR", "P.PPL", 3029162, "geonames")
-CALAIS_ME = Place("Calais", 45.18, -67.28, "US", "P.PPL", 4959834, "geonames", admin1="ME")
-FRANCE = Place("France", 46.0, 2.0, "FR", "A.PCLI", 3017382, "countryinfo")
-SYRIA = Place("Syria", 35.0, 38.0, "SY", "A.PCLI", 163843, "countryinfo")
-CHANNEL = Place("English Channel", 50.2, -1.0, "", "H.CHN", None, "regions")
 HENIN = Place("Hénin-Beaumont", 50.42, 2.95, "FR", "P.PPL", 3013525, "geonames")
 SQUARE = {"type": "Polygon", "coordinates": [[[0.0, 45.0], [5.0, 45.0], [5.0, 50.0], [0.0, 45.0]]]}
-
-
-def geocoded(text: str, word: str, place: Place | None, kind: str = "toponym", nth: int = 0) -> GeocodedMention:
-    """The ``nth`` occurrence of ``word`` in ``text``, its sentence running between full stops."""
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(word, start + 1)
-    sentence_start = text.rfind(".", 0, start) + 1
-    while text[sentence_start] == " ":
-        sentence_start += 1
-    sentence_end = text.index(".", start) + 1
-    mention = Mention(start, start + len(word), word, kind, (sentence_start, sentence_end), (0, len(text)))  # type: ignore[arg-type]
-    return GeocodedMention(mention, place)
 
 
 A_TEXT = "Camps in Calais were cleared. Syrians fled Calais to France. Boats cross the Channel."
