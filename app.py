@@ -6,6 +6,7 @@ The view lives in the URL (``?articles=...&place=...&article=...``), so a view c
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,10 +15,10 @@ import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from geo import export, render
-from geo.assets import install_vendor_assets
+from geo.assets import install_outlines, install_vendor_assets
 from geo.atlas import CATEGORIES, find_clicked, mention_category, place_id, table_rows, view_href
 from geo.config import Settings
-from geo.exc import GeoError
+from geo.exc import AssetError, GeoError
 from geo.ingest import IngestReport, ingest_articles, ingest_seeds, reindex
 from geo.pipeline import Geoparser
 from geo.readers import fetch_url, read_bytes, read_pasted
@@ -38,6 +39,16 @@ def get_geoparser() -> Geoparser:
 @st.cache_resource
 def get_outlines() -> dict[str, dict]:
     return get_geoparser().gazetteer.country_polygons()  # type: ignore[attr-defined]
+
+
+@st.cache_resource
+def get_map_outlines() -> dict[str, dict] | str:
+    """The outlines' URL: the browser fetches them once, not with every rerun (embedded if unwritable)."""
+    try:
+        return install_outlines(STATIC, get_outlines())
+    except AssetError as err:
+        logging.getLogger(__name__).warning("%s The map embeds the outlines instead.", err)
+        return get_outlines()
 
 
 @st.cache_resource(show_spinner="Opening the article store…")
@@ -161,7 +172,7 @@ with left:
     st.markdown(render.legend_html(), unsafe_allow_html=True)
     centre, zoom = render.fit_view(summaries)
     layer = render.build_place_layer(summaries, lambda s: excerpts[s.id], selected_id=selected, outlines=get_outlines())
-    base = render.build_base_map(BASEMAPS[basemap], get_outlines())  # identical every rerun: no remount
+    base = render.build_base_map(BASEMAPS[basemap], get_map_outlines())  # identical every rerun: no remount
     st_folium(
         base, key="map", height=540, use_container_width=True, center=centre, zoom=zoom, feature_group_to_add=layer,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],

@@ -3,8 +3,11 @@
 For each corpus, starts ``streamlit run app.py`` as a subprocess on a free
 loopback port (``NEWS_ATLAS_ARTICLES_DIR`` = the corpus, a new store in a
 temporary folder, ``NEWS_ATLAS_BASEMAP=none``) and drives Debian's
-``/usr/bin/chromium`` with Playwright. Every request that is not to the
-loopback interface is aborted: the run is offline. Corpora:
+``/usr/bin/chromium`` with Playwright. Chromium resolves no host name but the
+loopback's (``--host-resolver-rules``), so every other request fails: the run
+is offline; a request to another host that is answered stops the benchmark.
+(Not Playwright's request routing, which also turns off the HTTP cache.)
+Corpora:
 
 - the seed articles (``data/articles``);
 - about 5,000 distinct places (``bench/synthetic.py``), generated at run
@@ -18,7 +21,10 @@ reader). Figures are medians over the runs:
 
 1. Page load: navigation start (the page's ``performance.timeOrigin``) to
    the first ``path.place-marker`` or ``.marker-cluster`` with a non-empty
-   box inside the map frame's viewport.
+   box inside the map frame's viewport. Also on a first visit (a new
+   browser context each time: an empty HTTP cache), and to the first
+   country outline drawn (``.leaflet-outlines-pane path``; the outlines
+   come in a file of their own, fetched after the map script starts).
 2. Click to passages: the map frame's ``click`` event to a ``p.passage`` in
    the passages panel holding the place's passage text. Seeds: Sangatte
    (``path.place-geonames-2976217``), "refugee centre in". 5,000 places:
@@ -66,7 +72,6 @@ import base64
 import json
 import logging
 import os
-import re
 import socket
 import statistics
 import subprocess
@@ -90,6 +95,7 @@ from speed import machine_facts, write_block  # noqa: E402
 from synthetic import DEFAULT_PLACES, SyntheticCorpus, build_corpus  # noqa: E402
 
 from geo import render  # noqa: E402
+from geo.assets import install_outlines  # noqa: E402
 from geo.atlas import PlaceSummary  # noqa: E402
 from geo.config import PROJECT_DIR, Settings  # noqa: E402
 from geo.pipeline import Geoparser  # noqa: E402
@@ -97,10 +103,10 @@ from geo.store import Store  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]  # fmt: skip
 VIEWPORT = {"width": 1400, "height": 1000}
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-FOREIGN_WEBSOCKET = re.compile(r"^wss?://(?!(?:127\.0\.0\.1|localhost)(?::\d+)?/)")
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 SEARCH_BOX = "[data-testid='stSidebar'] input[aria-label='Find a place']"
 SEED_PLACE = ("geonames:2976217", "Sangatte", "refugee centre in")  # id, name, passage text
@@ -111,10 +117,12 @@ RETURNED_OBJECTS = ("last_object_clicked", "last_object_clicked_tooltip")  # as 
 SECTION = "app-speed"  # the report goes between <!-- app-speed:start --> and <!-- app-speed:end -->
 TARGETS = {  # seconds, by (corpus, measurement)
     ("seeds", "load"): 2.5,
+    ("seeds", "first"): 2.5,
     ("seeds", "click"): 1.0,
     ("seeds", "search"): 0.5,
     ("seeds", "chip"): 0.5,
     ("synthetic", "load"): 4.0,
+    ("synthetic", "first"): 4.0,
     ("synthetic", "click"): 1.5,
 }
 
@@ -140,6 +148,7 @@ PROBE = r"""
   const markerSet = () => JSON.stringify([...document.querySelectorAll('path.place-marker')].map(placeClass).sort());
   const check = () => {
     if (!('markers' in A.marks) && anyMarkerShown()) mark('markers');
+    if (!('outlines' in A.marks) && document.querySelector('.leaflet-outlines-pane path')) mark('outlines');
     if (A.expected !== null && !('markerSet' in A.marks) && markerSet() === A.expected) mark('markerSet');
     if (A.text !== null && !('text' in A.marks)) {
       for (const el of document.querySelectorAll(A.text[0])) {
@@ -364,13 +373,23 @@ def _healthy(url: str) -> bool:
 
 
 def offline_context(browser):  # type: ignore[no-untyped-def]
-    """A browser context that reaches only the loopback interface and probes every frame."""
+    """A browser context that probes every frame and stops the benchmark if another host answers.
+
+    Chromium resolves no other host (``CHROMIUM_ARGS``); routing requests in
+    Playwright instead would turn off the HTTP cache a returning reader has.
+    """
     context = browser.new_context(viewport=VIEWPORT)
-    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname in LOOPBACK
-                  else route.abort())  # fmt: skip
-    context.route_web_socket(FOREIGN_WEBSOCKET, lambda socket_: socket_.close())
+    context.on("requestfinished", _note_foreign_answer)
     context.add_init_script(INIT_SCRIPT)
     return context
+
+
+FOREIGN_ANSWERS: list[str] = []  # URLs of other hosts that answered: there must be none
+
+
+def _note_foreign_answer(request) -> None:  # type: ignore[no-untyped-def]
+    if urlsplit(request.url).hostname not in LOOPBACK:
+        FOREIGN_ANSWERS.append(request.url)
 
 
 def wait_mark(page, frame: str, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -418,6 +437,8 @@ def open_app(context, url: str):  # type: ignore[no-untyped-def]
     page = context.new_page()
     page.goto(url, wait_until="commit", timeout=0)
     wait_mark(page, "map", "markers")
+    if FOREIGN_ANSWERS:
+        raise SystemExit(f"app_speed: {FOREIGN_ANSWERS[0]} was answered: the run is not offline")
     if page.evaluate(f"() => {_MAP_PROBE}.markersAtAttach"):
         raise AppBroken("the probe reached the map frame after its markers were drawn")
     loaded = sample(page, "page", "navigation", "map", "markers")
@@ -462,8 +483,15 @@ def chip_to_map(page, scenario: Scenario, expected: Expected) -> Sample:  # type
     return sample(page, "page", "click", "map", "markerSet")
 
 
+def outlines_drawn(page, scenario: Scenario, expected: Expected) -> Sample:  # type: ignore[no-untyped-def]
+    wait_mark(page, "map", "outlines")
+    return sample(page, "page", "navigation", "map", "outlines")
+
+
 ACTIONS: dict[str, tuple[str, Callable[..., Sample] | None]] = {
     "load": ("Page load → markers visible", None),
+    "first": ("Page load, first visit (empty cache) → markers visible", None),
+    "outlines": ("Page load → country outlines drawn", outlines_drawn),
     "click": ("Click marker → passages shown", click_to_passages),
     "search": ("Find a place + Enter → map updated", search_to_map),
     "chip": ("Remove an article chip → map updated", chip_to_map),
@@ -500,7 +528,7 @@ def expectations(store_path: Path, scenario: Scenario) -> Expected:
 
 def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path) -> tuple[list[Row], float | None, str, Path]:  # type: ignore[no-untyped-def]
     """Cold load, warm-up, ``runs`` timed iterations. Returns rows, cold load (ms), a failure, the store."""
-    keys = ["load", "click", "search"] + (["chip"] if scenario.chip else [])
+    keys = ["load", "first", "outlines", "click", "search"] + (["chip"] if scenario.chip else [])
     rows = {key: Row(key, ACTIONS[key][0]) for key in keys}
     rows["search"].label = f"Find “{scenario.search}” + Enter → map updated"
     store = scratch / f"store-{scenario.key}-{scenario.basemap}.sqlite3"
@@ -525,8 +553,9 @@ def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path) -> tuple
                     page = None
                     step = f"{scenario.key}, {f'run {iteration}' if iteration else 'warm-up'}, {key}"
                     say(f"{step}…")
+                    visit = offline_context(browser) if key == "first" else context  # "first": an empty cache
                     try:
-                        page, loaded = open_app(context, url)
+                        page, loaded = open_app(visit, url)
                         action = ACTIONS[key][1]
                         taken = loaded if action is None else action(page, scenario, expected)
                         say(f"{step}: {_s(taken.total)} s")
@@ -538,6 +567,8 @@ def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path) -> tuple
                     finally:
                         if page is not None:
                             page.close()
+                        if visit is not context:
+                            visit.close()
         finally:
             context.close()
     return list(rows.values()), cold.total, "", store
@@ -546,7 +577,9 @@ def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path) -> tuple
 # -- server-side steps, in this process -----------------------------------------------------------
 
 
-def server_steps(store_path: Path, outlines: dict, runs: int) -> list[tuple[str, list[float], str]]:
+def server_steps(
+    store_path: Path, outlines: dict, outlines_url: str, runs: int
+) -> list[tuple[str, list[float], str]]:
     """Milliseconds of the costly steps of a rerun that shows every place, and the payload sizes."""
     import streamlit
     import streamlit_folium
@@ -566,8 +599,8 @@ def server_steps(store_path: Path, outlines: dict, runs: int) -> list[tuple[str,
     def component() -> None:
         centre, zoom = render.fit_view(summaries)
         streamlit_folium.st_folium(
-            render.build_base_map(basemap, outlines), key="map", height=540, use_container_width=True, center=centre,
-            zoom=zoom, feature_group_to_add=layer(), returned_objects=list(RETURNED_OBJECTS),
+            render.build_base_map(basemap, outlines_url), key="map", height=540, use_container_width=True,
+            center=centre, zoom=zoom, feature_group_to_add=layer(), returned_objects=list(RETURNED_OBJECTS),
         )  # fmt: skip
 
     def timed(step: Callable[[], object]) -> list[float]:
@@ -579,11 +612,12 @@ def server_steps(store_path: Path, outlines: dict, runs: int) -> list[tuple[str,
             times.append((time.perf_counter() - start) * 1000)
         return times
 
-    base = render.build_base_map(basemap, outlines)
+    base = render.build_base_map(basemap, outlines_url)
     base.get_root().render()
     script = len(streamlit_folium._get_map_string(base)) / 1024
     group = (
-        len(streamlit_folium._get_feature_group_string(layer(), map=render.build_base_map(basemap, outlines))) / 1024
+        len(streamlit_folium._get_feature_group_string(layer(), map=render.build_base_map(basemap, outlines_url)))
+        / 1024
     )
     try:
         return [
@@ -682,6 +716,7 @@ def benchmark(runs: int, places: int, basemap: str) -> str:
     sections: list[str] = []
     with tempfile.TemporaryDirectory(prefix="news-atlas-app-speed-") as scratch_name:
         scratch = Path(scratch_name)
+        outlines_url = install_outlines(scratch / "static", outlines)  # as the app does: the browser fetches them
         synthetic = build_corpus(scratch / "synthetic", places, geoparser=geoparser)
         say(
             f"synthetic corpus: {len(synthetic.paths)} articles, {len(synthetic.cities):,} cities, "
@@ -693,7 +728,7 @@ def benchmark(runs: int, places: int, basemap: str) -> str:
                 for scenario in scenarios(settings, synthetic, basemap):
                     rows, cold, failure, store = run_scenario(browser, scenario, runs, scratch)
                     count = expectations(store, scenario).places if store.exists() else None
-                    steps = server_steps(store, outlines, runs) if store.exists() else []
+                    steps = server_steps(store, outlines, outlines_url, runs) if store.exists() else []
                     sections += report_section(scenario, rows, cold, failure, count, steps)
                     if MAXZOOM_ERROR in failure and scenario.basemap == "none":
                         # Measure anyway: OSM's tile layer gives the map a maxZoom; its tiles are aborted (offline).

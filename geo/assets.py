@@ -5,11 +5,18 @@ files ship in registry packages (``XStatic-Leaflet``,
 ``XStatic-Leaflet-MarkerCluster``, ``XStatic-jQuery``); ``install_vendor_assets`` copies them
 into the app's static folder at set-up (they are never committed), and
 ``VENDOR_JS``/``VENDOR_CSS`` give the URLs the app's pages load them from.
+``install_outlines`` writes the country outlines there too, as a file the
+browser fetches once and caches, instead of receiving them with every rerun.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import xstatic.pkg.jquery as xstatic_jquery
@@ -21,6 +28,7 @@ from geo.exc import AssetError
 # Streamlit serves <app folder>/static/<path> at /app/static/<path>.
 STATIC_URL = "/app/static"
 VENDOR_FOLDER = "vendor"
+OUTLINES_FOLDER = "generated"
 
 _PACKAGES = {
     "jquery": (Path(xstatic_jquery.BASE_DIR), ["jquery.min.js"]),
@@ -93,3 +101,41 @@ def install_vendor_assets(static_dir: Path) -> Path:
     except OSError as err:
         raise AssetError(f"Cannot copy the map's JavaScript into {vendor}: {err}. Reinstall with `make run`.") from err
     return vendor
+
+
+def outlines_geojson(outlines: Mapping[str, dict]) -> dict:
+    """Country outlines (geometries by ISO code) as one GeoJSON FeatureCollection, in code order."""
+    features = [{"type": "Feature", "properties": {"iso": code}, "geometry": g} for code, g in sorted(outlines.items())]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def install_outlines(static_dir: Path, outlines: Mapping[str, dict]) -> str:
+    """Write the country outlines as one GeoJSON file under ``static_dir``; return its URL.
+
+    The name carries a hash of the content, so a browser may cache it for
+    good and a new gazetteer gets a new URL.  The file is written whole
+    (renamed into place) and older outline files are removed.
+
+    Raises
+    ------
+    AssetError
+        When the folder cannot be written.
+    """
+    body = json.dumps(outlines_geojson(outlines), separators=(",", ":")).encode()
+    name = f"outlines-{hashlib.sha256(body).hexdigest()[:16]}.json"
+    folder = static_dir / OUTLINES_FOLDER
+    target = folder / name
+    try:
+        if not target.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".outlines-")
+            with os.fdopen(handle, "wb") as out:
+                out.write(body)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        for old in folder.glob("outlines-*.json"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError as err:
+        raise AssetError(f"Cannot write the country outlines into {folder}: {err}. Check that it is writable.") from err
+    return f"{STATIC_URL}/{OUTLINES_FOLDER}/{name}"

@@ -20,7 +20,7 @@ import folium
 import jinja2
 from folium.plugins import FastMarkerCluster
 
-from geo.assets import VENDOR_CSS, VENDOR_JS
+from geo.assets import VENDOR_CSS, VENDOR_JS, outlines_geojson
 from geo.atlas import CATEGORIES, Passage, PlaceSummary
 from geo.models import Article, GeocodedMention
 
@@ -54,12 +54,15 @@ def basemaps(custom_tiles: str = "", custom_attribution: str = "") -> dict[str, 
     return choices
 
 
-def build_base_map(basemap: Basemap, outlines: Mapping[str, dict]) -> folium.Map:
+def build_base_map(basemap: Basemap, outlines: Mapping[str, dict] | str) -> folium.Map:
     """The map without places: identical for every view, so the browser never remounts it.
 
     Leaflet comes from the app's own static folder, not a CDN; country
     outlines are drawn in a pane under the tiles, so the map stays readable
-    when no tile server answers.
+    when no tile server answers.  ``outlines`` is either the outlines by ISO
+    code, embedded in the page (a page that must stand alone), or the URL of
+    their GeoJSON file (``assets.install_outlines``), which the browser fetches
+    once and caches: the app then does not send them with every rerun.
     """
     fmap = folium.Map(
         location=(30.0, 10.0),
@@ -77,22 +80,46 @@ def build_base_map(basemap: Basemap, outlines: Mapping[str, dict]) -> folium.Map
     fmap.default_js = list(VENDOR_JS)
     fmap.default_css = list(VENDOR_CSS)
     folium.map.CustomPane("outlines", z_index=150, pointer_events=False).add_to(fmap)
-    folium.GeoJson(
-        {
-            "type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": {}, "geometry": g} for _, g in sorted(outlines.items())],
-        },
-        name="Country outlines",
-        pane="outlines",
-        style_function=lambda _: {"color": "#7f8c8d", "weight": 0.7, "fillColor": "#f4f1ea", "fillOpacity": 1.0},
-        interactive=False,
-        control=False,
-        embed=True,
-    ).add_to(fmap)
+    _Outlines(outlines).add_to(fmap)
     if basemap.tiles:
         folium.TileLayer(basemap.tiles, attr=basemap.attribution, name=basemap.label, max_zoom=MAX_ZOOM).add_to(fmap)
     _Attribution(GEONAMES_ATTRIBUTION).add_to(fmap)
     return fmap
+
+
+class _Outlines(folium.MacroElement):
+    """Country outlines in the "outlines" pane, from embedded GeoJSON or fetched from a URL.
+
+    Fetched, they arrive while the markers are drawn; a failed fetch leaves
+    the map without outlines (and says so in the browser's console).
+    """
+
+    _template = jinja2.Template(
+        "{% macro script(this, kwargs) %}"
+        "(function () {"
+        " var draw = function (outlines) {"
+        "  L.geoJson(outlines, {pane: 'outlines', interactive: false, style: {{ this.style|tojson }}})"
+        ".addTo({{ this._parent.get_name() }});"
+        " };"
+        "{% if this.url %}"
+        " fetch({{ this.url|tojson }}).then(function (answer) {"
+        "  if (!answer.ok) throw new Error(answer.status + ' ' + answer.statusText); return answer.json();"
+        " }).then(draw).catch(function (error) {"
+        "  console.error('News Atlas: no country outlines from ' + {{ this.url|tojson }} + ': ' + error);"
+        " });"
+        "{% else %}"
+        " draw({{ this.collection|tojson }});"
+        "{% endif %}"
+        "})();"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, outlines: Mapping[str, dict] | str) -> None:
+        super().__init__()
+        self._name = "Outlines"
+        self.style = {"color": "#7f8c8d", "weight": 0.7, "fillColor": "#f4f1ea", "fillOpacity": 1.0}
+        self.url = outlines if isinstance(outlines, str) else None
+        self.collection = None if isinstance(outlines, str) else outlines_geojson(outlines)
 
 
 class _Attribution(folium.MacroElement):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -80,17 +82,30 @@ def test_reader_highlights_and_links_the_places() -> None:
     assert '<mark class="place origin">Syrians</mark>' in html
 
 
-def test_offline_assets_only() -> None:
-    """The map's scripts and styles come from the app's static folder, never a CDN."""
-    from geo import render
+def map_arguments(at: AppTest) -> dict:
+    """What the page sends the map component (st_folium's script, links, features)."""
+    return json.loads(at.get("component_instance")[0].proto.json_args)
+
+
+def test_offline_assets_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline basemap: the map's scripts, styles and outlines come from the app's static folder, never a CDN."""
     from geo.assets import VENDOR_CSS, VENDOR_JS
 
-    at = run()
-    assert not at.exception
-    fmap = render.build_base_map(render.basemaps()["osm"], {})
-    assert all(not url.startswith("http") for _, url in fmap.default_js + fmap.default_css)
-    assert fmap.default_js == VENDOR_JS and fmap.default_css == VENDOR_CSS
+    monkeypatch.setenv("NEWS_ATLAS_BASEMAP", "none")
+    arguments = map_arguments(run())
+    assert arguments["js_links"] == [url for _, url in VENDOR_JS]
+    assert arguments["css_links"] == [url for _, url in VENDOR_CSS]
+    page = arguments["script"] + arguments["header"] + arguments["html"]
+    assert set(re.findall(r"https?://[^\s\"\\]+", page)) == {"https://www.geonames.org/"}  # the credit's link
     assert (PROJECT_DIR / "static" / "vendor" / "leaflet" / "leaflet.js").is_file()
+
+
+def test_outlines_are_a_cached_file_not_sent_with_each_run() -> None:
+    script = map_arguments(run())["script"]
+    url = re.search(r'fetch\("(/app/static/generated/outlines-\w+\.json)"\)', script)
+    assert url, script
+    assert (PROJECT_DIR / "static" / url.group(1).removeprefix("/app/static/")).is_file()
+    assert len(script) < 10_000  # the outlines themselves are about 176 KB
 
 
 def test_article_text_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -290,6 +290,7 @@ def test_markers_appear(tab: Tab, server: str, request: pytest.FixtureRequest) -
     expect(marker(frame, SANGATTE)).to_have_count(1)
     expect(frame.locator(PLACE_MARKER)).to_have_count(places_in_caption(page))  # map and table agree
     assert frame.locator(PLACE_MARKER).count() > 10
+    wait_until(page, lambda: frame.locator(".leaflet-outlines-pane path").count() > 150)  # fetched from the app
     if server == "osm_app_url":
         expect(frame.locator("img.leaflet-tile").first).to_be_attached()
         wait_until(page, lambda: any("tile.openstreetmap.org" in url for url, _ in tab.aborted))

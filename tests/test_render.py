@@ -53,6 +53,16 @@ def test_base_map_outlines_sit_under_the_tiles() -> None:
     assert not any(isinstance(child, folium.TileLayer) for child in fmap._children.values())
 
 
+def test_base_map_outlines_embedded_or_fetched() -> None:
+    """Embedded for a page that stands alone (exports); a cached URL in the app, so no rerun resends them."""
+    embedded = render.build_base_map(render.basemaps()["none"], {"FR": SQUARE}).get_root().render()
+    assert "[[[0.0, 45.0]" in embedded and "fetch(" not in embedded
+    url = "/app/static/generated/outlines-0123.json"
+    fetched = render.build_base_map(render.basemaps()["none"], url).get_root().render()
+    assert f'fetch("{url}")' in fetched and "45.0" not in fetched
+    assert "pane: 'outlines'" in fetched and "interactive: false" in fetched
+
+
 def test_custom_basemap_only_when_configured() -> None:
     assert "custom" not in render.basemaps()
     custom = render.basemaps("http://127.0.0.1:9000/{z}/{x}/{y}.png", "<b>Mine</b>")["custom"]
