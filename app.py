@@ -16,18 +16,19 @@ from streamlit_folium import st_folium
 
 from geo import export, render
 from geo.assets import install_outlines, install_vendor_assets
-from geo.atlas import CATEGORIES, find_clicked, mention_category, place_id, table_rows, view_href
+from geo.atlas import CATEGORIES, article_labels, find_clicked, mention_category, place_id, table_rows, view_href
 from geo.config import Settings
 from geo.exc import AssetError, GeoError
 from geo.ingest import IngestReport, ingest_articles, ingest_seeds, reindex
 from geo.pipeline import Geoparser
 from geo.readers import fetch_url, read_bytes, read_pasted
-from geo.store import Store
+from geo.store import ArticleInfo, Store
 
 STATIC = Path(__file__).with_name("static")
 SETTINGS = Settings.load()
 BASEMAPS = render.basemaps(SETTINGS.tile_url, SETTINGS.tile_attribution)
 PANEL_PASSAGES = 60  # a place named in thousands of articles shows this many passages, then a count
+FEW_ARTICLES = 30  # up to this many, the filter starts with every article chosen; beyond, choosing none means all
 
 
 @st.cache_resource
@@ -56,6 +57,15 @@ def get_store(path: str) -> Store:
     store = Store(path)
     ingest_seeds(store, SETTINGS)
     return store
+
+
+@st.cache_data(max_entries=8)
+def get_articles(store_path: str, revision: int) -> tuple[dict[str, ArticleInfo], dict[str, str], list[str]]:
+    """The articles, their labels in the widgets, and those an older geoparser did; cached until the store changes."""
+    store = get_store(store_path)
+    infos = {info.id: info for info in store.article_infos()}
+    labels = article_labels((info.id, info.title, info.date) for info in infos.values())
+    return infos, labels, store.stale_article_ids(get_geoparser().version)
 
 
 @st.cache_data(max_entries=64)
@@ -113,16 +123,20 @@ try:
 except GeoError as err:
     st.error(render.escape_markdown(str(err)))
     st.stop()
-infos = {info.id: info for info in store.article_infos()}
+infos, labels, stale = get_articles(str(store.path), store.revision())
+few = len(infos) <= FEW_ARTICLES
 
 # -- sidebar: what to show, what to add --------------------------------------------------------
 st.sidebar.title("News Atlas")
 if "articles" not in st.session_state:
     url_articles = st.query_params.get("articles")
-    st.session_state["articles"] = [a for a in url_articles.split(",") if a in infos] if url_articles else list(infos)
+    chosen_in_url = [a for a in url_articles.split(",") if a in infos] if url_articles else None
+    st.session_state["articles"] = chosen_in_url or (list(infos) if few else [])
+every_article = lambda chosen: len(chosen) == len(infos) or not (chosen or few)  # noqa: E731
 chosen = st.sidebar.multiselect(
-    "Articles", list(infos), key="articles", format_func=lambda a: f"{infos[a].title} ({infos[a].date or 'no date'})",
-    on_change=lambda: set_view(articles=None if len(st.session_state["articles"]) == len(infos)
+    "Articles", list(infos), key="articles", format_func=labels.__getitem__,
+    placeholder="Choose articles" if few else f"All {len(infos):,} articles: choose some to narrow the map",
+    on_change=lambda: set_view(articles=None if every_article(st.session_state["articles"])
                                else ",".join(st.session_state["articles"])),
 )  # fmt: skip
 kinds = st.sidebar.multiselect("Kinds of place", list(CATEGORIES), default=list(CATEGORIES), format_func=CATEGORIES.get)
@@ -146,16 +160,16 @@ with st.sidebar.expander("Add articles"):
         add_articles([(url, fetch)])
 if "report" in st.session_state:
     show_report(st.session_state.pop("report"))
-stale = store.stale_article_ids(get_geoparser().version)
 if stale and st.sidebar.button(f"Geoparse {len(stale)} older articles again"):
     bar = st.sidebar.progress(0.0, text="Geoparsing again…")
     reindex(store, get_geoparser(), progress=lambda d, t: bar.progress(d / t))
     st.rerun()
 st.sidebar.caption("Places from GeoNames (CC-BY 4.0), countryinfo and zipcodes, found offline.")
 
-articles_view = None if len(chosen) == len(infos) else chosen
+articles_view = None if every_article(chosen) else chosen
+in_view = list(infos) if articles_view is None else chosen
 summaries, excerpts = get_view(
-    str(store.path), store.revision(), None if articles_view is None else tuple(chosen), tuple(kinds), search
+    str(store.path), store.revision(), None if articles_view is None else tuple(articles_view), tuple(kinds), search
 )
 by_place = {s.id: s for s in summaries}
 selected = st.query_params.get("place") if st.query_params.get("place") in by_place else None
@@ -177,9 +191,9 @@ with left:
         base, key="map", height=540, use_container_width=True, center=centre, zoom=zoom, feature_group_to_add=layer,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )  # fmt: skip
-    st.caption(f"{len(summaries)} places in {len(chosen)} of {len(infos)} articles. Select a row to read about it.")
+    st.caption(f"{len(summaries)} places in {len(in_view)} of {len(infos)} articles. Select a row to read about it.")
     st.dataframe(table_rows(summaries), key="places", on_select="rerun", selection_mode="single-row", hide_index=True)
-    view_articles = lambda: [a for a in map(store.article, chosen) if a]  # noqa: E731
+    view_articles = lambda: [a for a in map(store.article, in_view) if a]  # noqa: E731
     for column, fmt in zip(st.columns(len(export.EXPORT_FORMATS)), export.EXPORT_FORMATS, strict=True):
         make = lambda fmt=fmt: export.export_view(  # noqa: E731
             fmt.name, view_articles(), categories=kinds, search=search, outlines=get_outlines()
@@ -205,11 +219,11 @@ with right:
 
 # -- the article reader ---------------------------------------------------------------------------
 st.divider()
-if chosen:
+if in_view:
     url_article = st.query_params.get("article")
     opened = st.selectbox(
-        "Read an article", chosen, index=chosen.index(url_article) if url_article in chosen else 0,
-        format_func=lambda a: infos[a].title, key="reader",
+        "Read an article", in_view, index=in_view.index(url_article) if url_article in in_view else 0,
+        format_func=labels.__getitem__, key="reader",
         on_change=lambda: set_view(article=st.session_state["reader"], passage=None),
     )  # fmt: skip
     item = store.article(opened)

@@ -8,6 +8,7 @@ what the map, the passages panel and the places table show.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -207,6 +208,18 @@ def table_rows(summaries: Sequence[PlaceSummary]) -> list[dict[str, object]]:
         }
         for s in summaries
     ]
+
+
+def article_labels(articles: Iterable[tuple[str, str, dt.date | None]]) -> dict[str, str]:
+    """Labels of (id, title, date) articles for the filter and reader: "Title (2014-05-29)", each distinct.
+
+    Streamlit tells a widget's options apart by their labels; two undated
+    "Briefs" would become one, so a repeated label ends with the article's id.
+    """
+    articles = list(articles)
+    labels = {a: f"{title} ({date or 'no date'})" for a, title, date in articles}
+    repeated = {label for label, count in Counter(labels.values()).items() if count > 1}
+    return {a: f"{label} · {a}" if label in repeated else label for a, label in labels.items()}
 
 
 def view_href(

@@ -169,7 +169,9 @@ def build_place_layer(
     excerpts:
         Gives a place's popup text (plain text; escaped here).
     selected_id:
-        The place to draw highlighted.
+        The place to draw highlighted; not when the places are clustered: the
+        layer then stays the same when a click selects a place, so the app
+        does not send its thousands of markers to the browser again.
     outlines:
         Country polygons by ISO code, to shade the countries in view.
     """
@@ -184,7 +186,7 @@ def build_place_layer(
                     rings, color=colour, weight=1, fill=True, fill_color=colour, fill_opacity=0.12, interactive=False
                 ).add_to(layer)
     if len(summaries) > CLUSTER_THRESHOLD:
-        _clustered_markers(summaries, excerpts, selected_id).add_to(layer)
+        _clustered_markers(summaries, excerpts).add_to(layer)
         return layer
     for summary in summaries:
         selected = summary.id == selected_id
@@ -224,11 +226,11 @@ def _html_text(text: str) -> str:
     return html.escape(text).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
-# Each data row: lat, lon, tooltip HTML, popup HTML, fill colour, radius, outline colour.
+# Each data row: lat, lon, tooltip HTML, popup HTML, fill colour, radius.
 _CLUSTER_CALLBACK = """
 function (row) {
     var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {
-        radius: row[5], color: row[6], weight: 1.5, fill: true, fillColor: row[4], fillOpacity: 0.85
+        radius: row[5], color: "#ffffff", weight: 1.5, fill: true, fillColor: row[4], fillOpacity: 0.85
     });
     marker.bindTooltip(row[2]);
     marker.bindPopup(row[3], {maxWidth: 320});
@@ -238,7 +240,7 @@ function (row) {
 
 
 def _clustered_markers(
-    summaries: Sequence[PlaceSummary], excerpts: Callable[[PlaceSummary], str], selected_id: str | None
+    summaries: Sequence[PlaceSummary], excerpts: Callable[[PlaceSummary], str]
 ) -> FastMarkerCluster:
     """Thousands of places: the browser builds the markers from one data array, in clusters."""
     data = [
@@ -249,7 +251,6 @@ def _clustered_markers(
             _popup_html(s, excerpts(s)),
             COLOURS[s.category],
             marker_radius(s.mentions),
-            SELECTED_COLOUR if s.id == selected_id else "#ffffff",
         ]
         for s in summaries
     ]

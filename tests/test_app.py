@@ -65,6 +65,40 @@ def test_article_filter_from_the_url() -> None:
     assert "Sangatte" not in table_places(at)
 
 
+def test_articles_with_the_same_title_stay_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit tells options apart by their label: two undated "Briefs" must not become one."""
+    for name, place in [("briefs-a", "Lampedusa, Italy"), ("briefs-b", "Sangatte, near Calais")]:
+        (tmp_path / f"{name}.md").write_text(f"---\nid: {name}\ntitle: Briefs\n---\n\nRefugees in {place}.\n")
+    monkeypatch.setenv("NEWS_ATLAS_ARTICLES_DIR", str(tmp_path))
+    at = run()
+    labels = at.multiselect(key="articles").options
+    assert len(set(labels)) == 2, labels
+    at.multiselect(key="articles").set_value(["briefs-b"]).run()
+    assert "Sangatte" in table_places(at) and "Lampedusa" not in table_places(at)
+    reader = at.selectbox(key="reader")
+    assert reader.value == "briefs-b" and len(set(reader.options)) == len(reader.options)
+
+
+def test_many_articles_start_unchosen_meaning_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of chips would bury the page: beyond a few articles, choosing none shows them all."""
+    towns = ["Calais", "Lampedusa"] + ["Sangatte"] * 30
+    for number, town in enumerate(towns):
+        (tmp_path / f"n{number:02}.md").write_text(
+            f"---\nid: n{number:02}\ntitle: News {number}\n---\n\nDispatch {number} from {town}.\n"
+        )
+    monkeypatch.setenv("NEWS_ATLAS_ARTICLES_DIR", str(tmp_path))
+    at = run()
+    articles = at.multiselect(key="articles")
+    assert articles.value == [] and articles.placeholder == "All 32 articles: choose some to narrow the map"
+    assert {"Calais", "Lampedusa", "Sangatte"} <= set(table_places(at))
+    assert "in 32 of 32 articles" in at.caption[0].value
+    articles.set_value(["n01"]).run()
+    assert table_places(at) == ["Lampedusa"] and at.query_params["articles"] == "n01"
+    assert at.selectbox(key="reader").options == ["News 1 (no date)"]
+    at.multiselect(key="articles").set_value([]).run()
+    assert "articles" not in at.query_params and "Calais" in table_places(at)
+
+
 def test_kind_and_search_filters() -> None:
     at = run()
     at.multiselect[1].set_value(["origin"]).run()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from builders import CALAIS, CALAIS_ME, CHANNEL, FRANCE, SYRIA, geocoded
 
 from geo.atlas import (
     CATEGORIES,
     GeoparsedArticle,
+    article_labels,
     excerpt,
     find_clicked,
     mention_category,
@@ -125,3 +128,17 @@ def test_excerpt_and_table(corpus: list[GeoparsedArticle]) -> None:
 )
 def test_view_href(options: dict, href: str) -> None:
     assert view_href(**options) == href
+
+
+@pytest.mark.parametrize(
+    ("articles", "labels"),
+    [
+        ([("a", "Calais", dt.date(2014, 5, 29))], ["Calais (2014-05-29)"]),
+        ([("a", "Briefs", None), ("b", "Briefs", None)], ["Briefs (no date) · a", "Briefs (no date) · b"]),
+        ([("a", "Briefs", dt.date(2014, 5, 29)), ("b", "Briefs", None)], ["Briefs (2014-05-29)", "Briefs (no date)"]),
+        ([], []),
+    ],
+    ids=["one", "same-title-and-date", "same-title-other-date", "none"],
+)
+def test_article_labels_are_distinct(articles: list, labels: list[str]) -> None:
+    assert list(article_labels(articles).values()) == labels

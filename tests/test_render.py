@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import folium
 import pytest
 from folium.plugins import FastMarkerCluster
@@ -98,6 +100,14 @@ def test_many_places_are_clustered_without_cdn_links() -> None:
     (cluster,) = [c for c in layer._children.values() if isinstance(c, FastMarkerCluster)]
     assert len(cluster.data) == 600
     assert asset_links(layer) == []
+    selected = render.build_place_layer(many, lambda s: "", selected_id=many[0].id)
+    assert _script(selected) == _script(layer)  # a click leaves the layer as it was: nothing to send again
+
+
+def _script(layer: folium.FeatureGroup) -> str:
+    fmap = folium.Map(tiles=None)
+    layer.add_to(fmap)
+    return re.sub(r"_[0-9a-f]{32}", "_id", fmap.get_root().render())
 
 
 @pytest.mark.parametrize(
