@@ -11,7 +11,11 @@ Corpora:
 
 - the seed articles (``data/articles``);
 - about 5,000 distinct places (``bench/synthetic.py``), generated at run
-  time into the temporary folder, which is deleted afterwards.
+  time into the temporary folder, which is deleted afterwards;
+- an archive of 10,000 articles (``--articles``) recombined from the LGL
+  texts (``bench/synthetic_corpus.py``, kept in ``/tmp/news-atlas-10k``
+  for later runs), ingested into the store with a worker per core before
+  the app starts, as ``python -m geo ingest --workers`` would.
 
 The first page load after the server starts ingests (geoparses) the corpus
 and fills the caches; it is reported alone, as the cold load. Then one
@@ -91,6 +95,7 @@ from urllib.parse import urlsplit
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH_DIR.parent), str(BENCH_DIR)]
 
+import synthetic_corpus  # noqa: E402
 from speed import machine_facts, write_block  # noqa: E402
 from synthetic import DEFAULT_PLACES, SyntheticCorpus, build_corpus  # noqa: E402
 
@@ -98,6 +103,7 @@ from geo import render  # noqa: E402
 from geo.assets import install_outlines  # noqa: E402
 from geo.atlas import PlaceSummary  # noqa: E402
 from geo.config import PROJECT_DIR, Settings  # noqa: E402
+from geo.ingest import ingest_paths  # noqa: E402
 from geo.pipeline import Geoparser  # noqa: E402
 from geo.store import Store  # noqa: E402
 
@@ -124,6 +130,9 @@ TARGETS = {  # seconds, by (corpus, measurement)
     ("synthetic", "load"): 4.0,
     ("synthetic", "first"): 4.0,
     ("synthetic", "click"): 1.5,
+    ("archive", "load"): 4.0,
+    ("archive", "first"): 4.0,
+    ("archive", "click"): 1.5,
 }
 
 # The probe, run in every frame. A time is performance.timeOrigin + performance.now(): epoch
@@ -351,6 +360,7 @@ def app_server(scenario: Scenario, store: Path, logs: Path) -> Iterator[str]:
                 time.sleep(0.1)
             if process.poll() is None:
                 yield url
+                SERVER_PEAK_MB[scenario.key] = _peak_memory_mb(process.pid)
                 return
         finally:
             if process.poll() is None:
@@ -358,6 +368,17 @@ def app_server(scenario: Scenario, store: Path, logs: Path) -> Iterator[str]:
                 process.wait()
         say(f"the app exited on port {port}; see {log_path}")
     raise SystemExit(f"app_speed: the app would not start; logs in {logs}")
+
+
+SERVER_PEAK_MB: dict[str, float] = {}  # the app server's peak resident memory, by scenario key
+
+
+def _peak_memory_mb(pid: int) -> float:
+    """Peak resident memory of a process (``VmHWM`` in /proc), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _healthy(url: str) -> bool:
@@ -526,12 +547,16 @@ def expectations(store_path: Path, scenario: Scenario) -> Expected:
         store.close()
 
 
+def store_path(scratch: Path, scenario: Scenario) -> Path:
+    return scratch / f"store-{scenario.key}-{scenario.basemap}.sqlite3"
+
+
 def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path) -> tuple[list[Row], float | None, str, Path]:  # type: ignore[no-untyped-def]
     """Cold load, warm-up, ``runs`` timed iterations. Returns rows, cold load (ms), a failure, the store."""
     keys = ["load", "first", "outlines", "click", "search"] + (["chip"] if scenario.chip else [])
     rows = {key: Row(key, ACTIONS[key][0]) for key in keys}
     rows["search"].label = f"Find “{scenario.search}” + Enter → map updated"
-    store = scratch / f"store-{scenario.key}-{scenario.basemap}.sqlite3"
+    store = store_path(scratch, scenario)
     with app_server(scenario, store, scratch) as url:
         context = offline_context(browser)
         try:
@@ -663,8 +688,9 @@ def report_section(scenario: Scenario, rows: list[Row], cold: float | None, fail
             kilobytes = statistics.median(s.kilobytes for s in row.samples)
             runs = statistics.median(s.runs for s in row.samples)
             split.append(f"| {row.label} | {_s(before)} | {_s(server)} | {_s(after)} | {kilobytes:,.0f} | {runs:g} |")
-    lines += ["", f"Cold first page load (the app ingests the corpus and fills its caches), one run: "
-                  f"{_s(cold) + ' s' if cold is not None else 'not measured'}."]  # fmt: skip
+    lines += ["", f"Cold first page load (a new server: the app ingests the corpus if the store lacks it, fills its caches), one run: "
+                  f"{_s(cold) + ' s' if cold is not None else 'not measured'}. Peak memory of the app server "
+                  f"(`VmHWM`): {SERVER_PEAK_MB.get(scenario.key, float('nan')):,.0f} MB."]  # fmt: skip
     if failure:
         lines += ["", f"**The page failed:** `{failure}`"]
     if split:
@@ -690,13 +716,17 @@ def report_section(scenario: Scenario, rows: list[Row], cold: float | None, fail
     return lines + [""]
 
 
-def scenarios(settings: Settings, synthetic: SyntheticCorpus, basemap: str) -> list[Scenario]:
-    city = synthetic.cities[0]
-    return [
+def scenarios(settings: Settings, synthetic: SyntheticCorpus | None, basemap: str) -> list[Scenario]:
+    seeds = [
         Scenario("seeds", "Seed articles (`data/articles`)", settings.articles_dir, basemap, SEED_PLACE[0],
                  SEED_PLACE[2], None, SEED_SEARCH, True,
                  f"Click: {SEED_PLACE[1]} (`path.place-geonames-2976217`), until “{SEED_PLACE[2]}” "
                  f"shows; search: “{SEED_SEARCH}”; chip: the first article's."),
+    ]  # fmt: skip
+    if synthetic is None:
+        return seeds
+    city = synthetic.cities[0]
+    return seeds + [
         Scenario("synthetic", f"Synthetic load, {len(synthetic.cities):,} cities", synthetic.folder, basemap, city.id,
                  f"{city.name}, {city.country}", (city.lat, city.lon), city.name, False,
                  f"{len(synthetic.paths)} generated articles naming {len(synthetic.cities):,} "
@@ -707,7 +737,41 @@ def scenarios(settings: Settings, synthetic: SyntheticCorpus, basemap: str) -> l
     ]  # fmt: skip
 
 
-def benchmark(runs: int, places: int, basemap: str) -> str:
+def archive_scenario(settings: Settings, count: int, basemap: str, scratch: Path) -> Scenario:
+    """``count`` recombined LGL articles, ingested into the scenario's store; the click: its busiest town."""
+    folder = synthetic_corpus.default_out(count)
+    manifest = synthetic_corpus.manifest_for(count, synthetic_corpus.DEFAULT_SEED, synthetic_corpus.DEFAULT_MD_SHARE,
+                                             synthetic_corpus.DEFAULT_CORPUS)  # fmt: skip
+    if not synthetic_corpus.is_current(folder, manifest):
+        say(f"archive: generating {count:,} articles in {folder}…")
+        synthetic_corpus.generate(folder, count=count)
+    scenario = Scenario("archive", f"Archive, {count:,} articles", folder, basemap, "", "", None, "", False, "")
+    store = Store(store_path(scratch, scenario))
+    try:
+        workers = os.cpu_count() or 1
+        say(f"archive: ingesting {folder} with {workers} workers…")
+        started = time.perf_counter()
+        report = ingest_paths([str(folder)], store, replace(settings, articles_dir=folder), workers=workers)
+        store.set_meta("seeded", str(folder))  # the app must not ingest the folder again
+        took = time.perf_counter() - started
+        town = next(s for s in store.summaries() if s.place.feature.startswith("P."))
+        first = store.passages(town.id)[0]
+        text = store.article(first.article_id).article.text[first.start : first.end]  # type: ignore[union-attr]
+        words = " ".join(text.splitlines()[0].split()[:5])
+        distinct = len({p.article_id for p in store.passages(town.id)})
+    finally:
+        store.close()
+    return replace(
+        scenario, click_id=town.id, click_text=words, click_latlon=(town.place.lat, town.place.lon),
+        search=town.place.name,
+        note=f"{len(report.of('added')):,} articles recombined from the LGL texts (`bench/synthetic_corpus.py`), "
+        f"ingested before the app starts ({took:.0f} s, {workers} workers). Click: {town.label} "
+        f"({town.mentions:,} mentions in {distinct:,} articles), out of its cluster at the deepest zoom, "
+        f"until “{words}” shows; search: “{town.place.name}”.",
+    )  # fmt: skip
+
+
+def benchmark(runs: int, places: int, basemap: str, articles: int, only: set[str]) -> str:
     from playwright.sync_api import sync_playwright
 
     settings = Settings.load(online=False)
@@ -717,15 +781,19 @@ def benchmark(runs: int, places: int, basemap: str) -> str:
     with tempfile.TemporaryDirectory(prefix="news-atlas-app-speed-") as scratch_name:
         scratch = Path(scratch_name)
         outlines_url = install_outlines(scratch / "static", outlines)  # as the app does: the browser fetches them
-        synthetic = build_corpus(scratch / "synthetic", places, geoparser=geoparser)
-        say(
-            f"synthetic corpus: {len(synthetic.paths)} articles, {len(synthetic.cities):,} cities, "
-            f"{synthetic.intended:,} placed as intended, {len(synthetic.placed_ids):,} distinct placed places"
-        )
+        synthetic = build_corpus(scratch / "synthetic", places, geoparser=geoparser) if "synthetic" in only else None
+        if synthetic:
+            say(
+                f"synthetic corpus: {len(synthetic.paths)} articles, {len(synthetic.cities):,} cities, "
+                f"{synthetic.intended:,} placed as intended, {len(synthetic.placed_ids):,} distinct placed places"
+            )
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             try:
-                for scenario in scenarios(settings, synthetic, basemap):
+                chosen = [scenario for scenario in scenarios(settings, synthetic, basemap) if scenario.key in only]
+                if "archive" in only and articles:
+                    chosen.append(archive_scenario(settings, articles, basemap, scratch))
+                for scenario in chosen:
                     rows, cold, failure, store = run_scenario(browser, scenario, runs, scratch)
                     count = expectations(store, scenario).places if store.exists() else None
                     steps = server_steps(store, outlines, outlines_url, runs) if store.exists() else []
@@ -763,6 +831,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments.add_argument("--runs", type=int, default=5, help="timed runs per figure (default 5)")
     arguments.add_argument("--places", type=int, default=DEFAULT_PLACES, help="cities of the synthetic corpus")
     arguments.add_argument("--basemap", default="none", choices=["none", "osm"], help="NEWS_ATLAS_BASEMAP (none)")
+    arguments.add_argument("--articles", type=int, default=10_000, help="articles of the archive (default 10,000)")
+    arguments.add_argument("--only", default="seeds,synthetic,archive", help="corpora to measure (default: all three)")
     arguments.add_argument("--write", type=Path, help="also put the report between the app-speed markers in this file")
     options = arguments.parse_args(argv)
     if options.runs < 1:
@@ -770,7 +840,10 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(CHROMIUM).is_file():
         sys.stderr.write(f"app_speed: {CHROMIUM} is missing; install Debian's chromium (make chromium).\n")
         return 2
-    report = benchmark(options.runs, options.places, options.basemap)
+    only = set(options.only.split(","))
+    if not only <= {"seeds", "synthetic", "archive"}:
+        arguments.error("--only takes seeds, synthetic and archive, separated by commas")
+    report = benchmark(options.runs, options.places, options.basemap, options.articles, only)
     print(report)
     if options.write:
         write_block(options.write, report, SECTION)
