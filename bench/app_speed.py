@@ -689,8 +689,9 @@ def report_section(scenario: Scenario, rows: list[Row], cold: float | None, fail
             runs = statistics.median(s.runs for s in row.samples)
             split.append(f"| {row.label} | {_s(before)} | {_s(server)} | {_s(after)} | {kilobytes:,.0f} | {runs:g} |")
     lines += ["", "Cold first page load (a new server: the app ingests the corpus if the store lacks it, fills its "
-                  f"caches), one run: {_s(cold) + ' s' if cold is not None else 'not measured'}. Peak memory of the app server "
-                  f"(`VmHWM`): {SERVER_PEAK_MB.get(scenario.key, float('nan')):,.0f} MB."]  # fmt: skip
+                  f"caches), one run: {_s(cold) + ' s' if cold is not None else 'not measured'}. "
+                  f"Peak memory of the app server (`VmHWM`): "
+                  f"{SERVER_PEAK_MB.get(scenario.key, float('nan')):,.0f} MB."]  # fmt: skip
     if failure:
         lines += ["", f"**The page failed:** `{failure}`"]
     if split:
