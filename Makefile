@@ -18,7 +18,7 @@ PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar off
 # so a changed file re-installs and an unchanged one costs nothing.
 sum = $(firstword $(shell cat $(1) 2>/dev/null | cksum))
 STAMP_RUNTIME := $(VENV)/.installed-runtime-$(call sum,requirements.txt)
-STAMP_DEV := $(VENV)/.installed-dev-$(call sum,requirements.txt requirements-dev.txt)
+STAMP_DEV := $(VENV)/.installed-dev-$(call sum,requirements.txt requirements-dev.txt requirements-dask.txt)
 STAMP_BENCH := $(VENV)/.installed-bench-$(call sum,requirements.txt requirements-bench.txt requirements-model.txt)
 
 .PHONY: venv install install-dev install-bench chromium gazetteer run test bench lint clean distclean
@@ -38,7 +38,7 @@ $(STAMP_RUNTIME): | $(PY)
 	rm -f $(VENV)/.installed-runtime-* && touch $@
 
 $(STAMP_DEV): $(STAMP_RUNTIME)
-	$(PIP) -r requirements.txt -r requirements-dev.txt
+	$(PIP) -r requirements.txt -r requirements-dev.txt -r requirements-dask.txt
 	rm -f $(VENV)/.installed-dev-* && touch $@
 
 # The model goes in apart: --require-hashes would otherwise demand hashes for every dependency.

@@ -26,6 +26,7 @@ Prints a Markdown section; ``--write PATH`` also puts it between
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import random
 import shutil
@@ -56,13 +57,22 @@ _INGEST_CHILD = """\
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from geo.config import Settings
-from geo.ingest import ingest_paths
+from geo.ingest import ingest_on_dask, ingest_paths
 from geo.store import Store
 settings = Settings.load(online=False, store_path=sys.argv[3])
 store = Store(settings.store_path)
-start = time.perf_counter()
-report = ingest_paths([sys.argv[2]], store, settings, workers=int(sys.argv[4]))
-seconds = time.perf_counter() - start
+workers = int(sys.argv[4])
+if sys.argv[5] == "dask":
+    from distributed import Client, LocalCluster
+    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        start = time.perf_counter()
+        report = ingest_on_dask([sys.argv[2]], store, settings, client)
+        seconds = time.perf_counter() - start
+else:
+    start = time.perf_counter()
+    report = ingest_paths([sys.argv[2]], store, settings, workers=workers)
+    seconds = time.perf_counter() - start
 store.close()
 print(json.dumps({"seconds": seconds, "added": len(report.of("added")), "duplicate": len(report.of("duplicate")),
                   "failed": len(report.of("failed")),
@@ -81,10 +91,14 @@ def ensure_corpus(folder: Path, count: int, seed: int) -> Path:
     return folder
 
 
-def run_ingest(corpus: Path, store_path: Path, workers: int) -> dict[str, float]:
-    """Ingest ``corpus`` into a new store at ``store_path`` in a fresh interpreter; its report plus wall seconds."""
-    sys.stderr.write(f"scale: ingesting {corpus} with {workers} worker(s)…\n")
-    result, wall = run_child(_INGEST_CHILD, str(PROJECT_DIR), str(corpus), str(store_path), str(workers),
+def run_ingest(corpus: Path, store_path: Path, workers: int, engine: str = "processes") -> dict[str, float]:
+    """Ingest ``corpus`` into a new store at ``store_path`` in a fresh interpreter; its report plus wall seconds.
+
+    ``engine`` is "processes" (``ingest_paths``, the CLI's ``--workers``) or "dask" (``ingest_on_dask`` on a
+    local cluster of ``workers`` processes, the CLI's ``--dask``; its start is in the wall time only).
+    """
+    sys.stderr.write(f"scale: ingesting {corpus} with {workers} worker(s), {engine}…\n")
+    result, wall = run_child(_INGEST_CHILD, str(PROJECT_DIR), str(corpus), str(store_path), str(workers), engine,
                              trampoline=True)  # fmt: skip
     return {**result, "wall": wall}
 
@@ -153,6 +167,9 @@ def benchmark(corpus: Path, count: int, repeats: int, work_dir: Path) -> str:
     for workers in sorted({1, cores}):
         store_path = work_dir / f"workers-{workers}" / "atlas.sqlite3"
         runs.append((workers, run_ingest(corpus, store_path, workers), store_facts(store_path), store_path))
+    dask_run = None
+    if importlib.util.find_spec("distributed"):
+        dask_run = run_ingest(corpus, work_dir / "dask" / "atlas.sqlite3", cores, engine="dask")
 
     lines = [
         "## Scale",
@@ -181,6 +198,15 @@ def benchmark(corpus: Path, count: int, repeats: int, work_dir: Path) -> str:
     if len(runs) == 2:
         ratio = runs[0][1]["seconds"] / runs[1][1]["seconds"]
         lines.append(f"\nThroughput workers={runs[1][0]} / workers=1: {ratio:.2f}×.")
+    if dask_run:
+        inputs = dask_run["added"] + dask_run["duplicate"] + dask_run["failed"]
+        lines.append(
+            f"\nOn a local Dask cluster of {cores} worker processes (`ingest --dask`, `requirements-dask.txt`): "
+            f"{inputs / dask_run['seconds']:,.1f} articles/s, {dask_run['seconds']:,.1f} s "
+            f"({dask_run['wall']:,.1f} s with the cluster's start), {dask_run['added']:,} / {dask_run['duplicate']:,} "
+            f"/ {dask_run['failed']:,} added / dup / failed; "
+            f"{runs[-1][1]['seconds'] / dask_run['seconds']:.2f}× the throughput of `--workers {runs[-1][0]}`."
+        )
 
     facts = runs[-1][2]
     lines += [

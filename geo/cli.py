@@ -22,7 +22,8 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -34,6 +35,7 @@ from geo.models import GeocodedMention
 from geo.pipeline import Geoparser
 
 if TYPE_CHECKING:
+    from geo.ingest import IngestReport
     from geo.store import Store
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+DASK_CONNECT_TIMEOUT = "10s"  # how long `ingest --dask ADDRESS` waits for the scheduler
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("inputs", nargs="+", metavar="PATH", help="Files (.txt, .md, .html), folders or globs.")
     ingest.add_argument("--workers", type=int, default=1, help="Processes that read and geoparse (default: 1).")
+    ingest.add_argument(
+        "--dask", action="store_true",
+        help="Geoparse on a Dask cluster: a local one of --workers processes, or the one at --scheduler. "
+        "Needs `pip install -r requirements-dask.txt`.",
+    )  # fmt: skip
+    ingest.add_argument("--scheduler", metavar="ADDRESS", help="A Dask scheduler (tcp://host:8786); implies --dask.")
     ingest.set_defaults(command=_ingest)
 
     reindex = commands.add_parser(
@@ -198,20 +207,57 @@ def _open_store(settings: Settings) -> Store:
     return Store(settings.store_path)
 
 
-def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    """``ingest``: every input in, a summary out; exit 0 only when nothing failed."""
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (none when it is not a terminal), as a ``(done, total)`` callback."""
     from tqdm import tqdm
 
-    from geo.ingest import ingest_paths
-
-    store = _open_store(settings)
     with tqdm(total=0, unit="article", file=sys.stderr, disable=None) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.total = total
             bar.update(done - bar.n)
 
-        report = ingest_paths(args.inputs, store, settings, workers=max(1, args.workers), progress=progress)
+        yield progress
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """``ingest``: every input in, a summary out; exit 0 only when nothing failed."""
+    from geo.ingest import ingest_paths
+
+    store = _open_store(settings)
+    workers = max(1, args.workers)
+    if args.dask or args.scheduler:
+        return _ingest_on_dask(args, settings, store, workers)
+    with _progress_bar() as progress:
+        report = ingest_paths(args.inputs, store, settings, workers=workers, progress=progress)
+    return _ingest_summary(report, settings)
+
+
+def _ingest_on_dask(args: argparse.Namespace, settings: Settings, store: Store, workers: int) -> int:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        _error("--dask needs Dask: install it with `.venv/bin/pip install -r requirements-dask.txt`.")
+        return EXIT_FAILED
+    from geo.ingest import ingest_on_dask
+
+    with ExitStack() as stack:
+        if args.scheduler is None:
+            cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None))
+            client = stack.enter_context(Client(cluster))
+        else:
+            try:
+                client = stack.enter_context(Client(args.scheduler, timeout=DASK_CONNECT_TIMEOUT))
+            except OSError as err:
+                _error(f"cannot reach the Dask scheduler at {args.scheduler}: {err}")
+                return EXIT_FAILED
+        with _progress_bar() as progress:
+            report = ingest_on_dask(args.inputs, store, settings, client, progress=progress)
+    return _ingest_summary(report, settings)
+
+
+def _ingest_summary(report: IngestReport, settings: Settings) -> int:
     for outcome in report.of("duplicate"):
         sys.stderr.write(f"{PROG}: skipped {outcome.source}: {outcome.reason}\n")
     for outcome in report.of("failed"):
@@ -221,18 +267,11 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _reindex(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
     from geo.ingest import reindex
 
     store = _open_store(settings)
     geoparser = Geoparser.from_settings(settings)
-    with tqdm(total=0, unit="article", file=sys.stderr, disable=None) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
+    with _progress_bar() as progress:
         count = reindex(store, geoparser, everything=args.all, progress=progress)
     sys.stdout.write(f"{count} articles geoparsed again (geoparser {geoparser.version})\n")
     return EXIT_OK

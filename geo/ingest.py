@@ -5,7 +5,8 @@ that yields an ``Article``).  Output: an ``IngestReport`` saying, for every
 input, whether it was added, skipped as a duplicate, or failed and why.
 One bad input never stops the batch, and the store only ever receives whole
 articles.  With ``workers > 1`` reading and geoparsing run in that many
-processes; the store is written by this one.
+processes, or on a Dask cluster (``ingest_on_dask``); the store is written
+by this one.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from geo.config import Settings
 from geo.exc import GeoError
@@ -115,57 +117,57 @@ def ingest_paths(
         Inputs that matched no file are failures too.
     """
     paths, missing = expand_inputs(inputs)
-    report = IngestReport([Outcome(name, "failed", reason=reason) for name, reason in missing])
-    total = len(paths)
+    names = [str(path) for path in paths]
     if workers <= 1:
-        geoparser = Geoparser.from_settings(settings)
-        for done, path in enumerate(paths, start=1):
-            report.outcomes.append(_store_result(store, _parse(str(path), geoparser, settings), geoparser.version))
-            if progress:
-                progress(done, total)
-        return report
-    version = Geoparser.from_settings(settings).version
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings,)) as pool:
-        for done, result in enumerate(pool.map(_parse_in_worker, map(str, paths), chunksize=8), start=1):
-            report.outcomes.append(_store_result(store, result, version))
-            if progress:
-                progress(done, total)
+        parsed: Iterable[ParsedDocument] = (geoparse_file(name, settings) for name in names)
+        return _store_all(missing, parsed, len(names), store, settings, progress)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        parsed = pool.map(geoparse_file, names, repeat(settings), chunksize=8)
+        return _store_all(missing, parsed, len(names), store, settings, progress)
+
+
+def ingest_on_dask(
+    inputs: Sequence[str], store: Store, settings: Settings, client: Any, *, progress: Progress | None = None
+) -> IngestReport:
+    """Ingest files, folders and globs, geoparsed on a Dask cluster and stored here.
+
+    ``client`` is a ``distributed.Client``.  Each file is read and geoparsed by
+    ``geoparse_file`` on a worker, which must see the same paths (a local
+    cluster, or a shared file system) and have the gazetteer on its disk
+    (docs/SCALING.md); this process writes the store, in input order.
+    """
+    paths, missing = expand_inputs(inputs)
+    names = [str(path) for path in paths]
+    futures = client.map(geoparse_file, names, settings=settings, pure=False)
+    parsed = (future.result() for future in futures)
+    return _store_all(missing, parsed, len(names), store, settings, progress)
+
+
+def _store_all(
+    missing: Iterable[tuple[str, str]],
+    parsed: Iterable[ParsedDocument],
+    total: int,
+    store: Store,
+    settings: Settings,
+    progress: Progress | None,
+) -> IngestReport:
+    """Store ``total`` geoparsed files one by one, as they come; inputs that matched no file are failures."""
+    report = IngestReport([Outcome(name, "failed", reason=reason) for name, reason in missing])
+    version = _geoparser(settings).version
+    for done, document in enumerate(parsed, start=1):
+        report.outcomes.append(_store_document(store, document, version))
+        if progress:
+            progress(done, total)
     return report
 
 
-_Parsed = tuple[str, Article | None, list[GeocodedMention], str]
-_worker_geoparser: Geoparser | None = None
-_worker_settings: Settings | None = None
-
-
-def _parse(path: str, geoparser: Geoparser, settings: Settings) -> _Parsed:
+def _store_document(store: Store, document: ParsedDocument, version: str) -> Outcome:
+    if document.article is None:
+        return Outcome(document.name, "failed", reason=document.error)
     try:
-        article = read_path(Path(path), max_bytes=settings.max_article_bytes)
-        return path, article, geoparser.geoparse_article(article), ""
+        return store_article(store, document.name, document.article, document.mentions, version)
     except GeoError as err:
-        return path, None, [], str(err)
-
-
-def _store_result(store: Store, result: _Parsed, version: str) -> Outcome:
-    path, article, mentions, error = result
-    if article is None:
-        return Outcome(path, "failed", reason=error)
-    try:
-        return store_article(store, path, article, mentions, version)
-    except GeoError as err:
-        return Outcome(path, "failed", reason=str(err))
-
-
-def _start_worker(settings: Settings) -> None:
-    global _worker_geoparser, _worker_settings
-    _worker_settings = settings
-    _worker_geoparser = Geoparser.from_settings(settings)
-
-
-def _parse_in_worker(path: str) -> _Parsed:
-    if _worker_geoparser is None or _worker_settings is None:
-        raise RuntimeError("ingest worker used before _start_worker ran")
-    return _parse(path, _worker_geoparser, _worker_settings)
+        return Outcome(document.name, "failed", reason=str(err))
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +180,15 @@ class ParsedDocument:
     error: str = ""
 
 
-_document_geoparsers: dict[Settings, Geoparser] = {}
+_process_geoparsers: dict[Settings, Geoparser] = {}
+
+
+def _geoparser(settings: Settings) -> Geoparser:
+    """This process's geoparser for these settings: each process (worker) opens the gazetteer once."""
+    geoparser = _process_geoparsers.get(settings)
+    if geoparser is None:
+        geoparser = _process_geoparsers[settings] = Geoparser.from_settings(settings)
+    return geoparser
 
 
 def geoparse_document(name: str, data: bytes, settings: Settings) -> ParsedDocument:
@@ -188,14 +198,20 @@ def geoparse_document(name: str, data: bytes, settings: Settings) -> ParsedDocum
     engine such as Dask or Spark can map it over a cluster's partitions (see
     docs/SCALING.md); each process opens the gazetteer once.
     """
-    geoparser = _document_geoparsers.get(settings)
-    if geoparser is None:
-        geoparser = _document_geoparsers[settings] = Geoparser.from_settings(settings)
     try:
         article = read_bytes(name, data, max_bytes=settings.max_article_bytes)
     except GeoError as err:
         return ParsedDocument(name, None, (), str(err))
-    return ParsedDocument(name, article, tuple(geoparser.geoparse_article(article)))
+    return ParsedDocument(name, article, tuple(_geoparser(settings).geoparse_article(article)))
+
+
+def geoparse_file(path: str, settings: Settings) -> ParsedDocument:
+    """Read and geoparse one file (a worker process's or a Dask worker's task)."""
+    try:
+        article = read_path(Path(path), max_bytes=settings.max_article_bytes)
+    except GeoError as err:
+        return ParsedDocument(path, None, (), str(err))
+    return ParsedDocument(path, article, tuple(_geoparser(settings).geoparse_article(article)))
 
 
 def reindex(store: Store, geoparser: Geoparser, *, everything: bool = False, progress: Progress | None = None) -> int:

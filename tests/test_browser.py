@@ -267,6 +267,17 @@ def wait_until(page: Page, condition: Callable[[], bool], *, timeout_ms: int = 3
     assert condition(), f"still false after {timeout_ms} ms"
 
 
+def wait_still(page: Page, locator: Locator) -> None:
+    """Wait until an element keeps its place on screen for a while (no zoom or pan under way)."""
+    boxes = [None, locator.bounding_box()]
+    for _ in range(120):
+        if boxes[-1] is not None and boxes[-1] == boxes[-2]:
+            return
+        page.wait_for_timeout(250)
+        boxes.append(locator.bounding_box())
+    raise AssertionError(f"still moving after 30 s: {boxes[-3:]}")
+
+
 def assert_worked_offline(tab: Tab, *, tiles_may_fail: bool = False) -> None:
     """No script errors; nothing refused but, at most, the basemap's tile images."""
     assert tab.errors == [], f"errors in the page: {tab.errors}"
@@ -305,6 +316,7 @@ def test_clicking_a_marker_shows_its_passage(tab: Tab, app_url: str) -> None:
     sangatte = marker(map_frame(page), SANGATTE)
     sangatte.wait_for(state="attached", timeout=FIRST_RENDER_MS)
 
+    wait_still(page, sangatte)  # the map may still be moving to the view it was given
     sangatte.click(force=True)  # an SVG path under Leaflet's panes: no actionability checks
 
     expect(page).to_have_url(place_url(SANGATTE))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 import subprocess
 import sys
 import types
@@ -356,6 +357,25 @@ def test_ingest_list_export_delete(tmp_path: Path, capsys: pytest.CaptureFixture
     assert status == 2
     status, out, _ = run_cli(capsys, "--store", store, "export", "--format", "csv")
     assert "Hénin-Beaumont" not in out and "Sangatte" in out
+
+
+def test_ingest_on_a_local_dask_cluster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "atlas.sqlite3")
+    seeds = str(Settings.load(environ={}).articles_dir)
+    status, out, err = run_cli(capsys, "--store", store, "ingest", "--dask", "--workers", "2", seeds)
+    assert status == 0, err
+    assert out.startswith("2 added, 0 skipped as duplicate, 0 failed")
+
+
+def test_ingest_with_an_unreachable_dask_scheduler(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("geo.cli.DASK_CONNECT_TIMEOUT", "1s")
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{closed.getsockname()[1]}"
+    status, _, err = run_cli(capsys, "--store", str(tmp_path / "a.sqlite3"), "ingest", "--scheduler", address, "x.txt")
+    assert status == 1 and f"cannot reach the Dask scheduler at {address}" in err
 
 
 def test_reindex(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

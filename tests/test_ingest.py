@@ -74,6 +74,25 @@ def test_workers_give_the_same_result(batch: Path, tmp_path: Path, settings: Set
     assert seen[-1] == (7, 7)
 
 
+def test_a_local_dask_cluster_gives_the_same_result(batch: Path, tmp_path: Path, settings: Settings) -> None:
+    from distributed import Client, LocalCluster
+
+    from geo.ingest import ingest_on_dask
+
+    serial = ingest_paths([str(batch), str(batch / "missing.md")], Store(tmp_path / "one.sqlite3"), settings)
+    on_dask = Store(tmp_path / "dask.sqlite3")
+    seen: list[tuple[int, int]] = []
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
+        report = ingest_on_dask([str(batch), str(batch / "missing.md")], on_dask, settings, client,
+                                progress=lambda d, t: seen.append((d, t)))  # fmt: skip
+    assert [(o.source, o.status, o.article_id, o.reason) for o in report.outcomes] == [
+        (o.source, o.status, o.article_id, o.reason) for o in serial.outcomes
+    ]
+    assert report.summary() == "5 added, 0 skipped as duplicate, 3 failed"
+    assert [s.id for s in on_dask.summaries()] == [s.id for s in Store(tmp_path / "one.sqlite3").summaries()]
+    assert seen[-1] == (7, 7)
+
+
 def test_in_process_sources(store: Store, geoparser: Geoparser) -> None:
     sources = [
         ("pasted", lambda: read_pasted("Camp news", "Refugees camped in Sangatte, near Calais.")),
