@@ -29,6 +29,7 @@ from geo.store import Store
 logger = logging.getLogger(__name__)
 
 Status = Literal["added", "duplicate", "failed"]
+DASK_BATCH = 50  # files per Dask task: one file is a few milliseconds of work, too little for a task
 Progress = Callable[[int, int], None]
 
 
@@ -138,9 +139,14 @@ def ingest_on_dask(
     """
     paths, missing = expand_inputs(inputs)
     names = [str(path) for path in paths]
-    futures = client.map(geoparse_file, names, settings=settings, pure=False)
-    parsed = (future.result() for future in futures)
+    batches = [names[i : i + DASK_BATCH] for i in range(0, len(names), DASK_BATCH)]
+    futures = client.map(_geoparse_files, batches, settings=settings, pure=False)
+    parsed = (document for future in futures for document in future.result())
     return _store_all(missing, parsed, len(names), store, settings, progress)
+
+
+def _geoparse_files(paths: list[str], settings: Settings) -> list[ParsedDocument]:
+    return [geoparse_file(path, settings) for path in paths]
 
 
 def _store_all(
