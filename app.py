@@ -135,7 +135,8 @@ if "articles" not in st.session_state:
 every_article = lambda chosen: len(chosen) == len(infos) or not (chosen or few)  # noqa: E731
 chosen = st.sidebar.multiselect(
     "Articles", list(infos), key="articles", format_func=labels.__getitem__,
-    placeholder="Choose articles" if few else f"All {len(infos):,} articles: choose some to narrow the map",
+    placeholder="Choose articles" if few else f"All {len(infos):,} articles",
+    help=None if few else "Every article is shown while none is chosen; type a title to find and choose some.",
     on_change=lambda: set_view(articles=None if every_article(st.session_state["articles"])
                                else ",".join(st.session_state["articles"])),
 )  # fmt: skip
@@ -191,7 +192,8 @@ with left:
         base, key="map", height=540, use_container_width=True, center=centre, zoom=zoom, feature_group_to_add=layer,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )  # fmt: skip
-    st.caption(f"{len(summaries)} places in {len(in_view)} of {len(infos)} articles. Select a row to read about it.")
+    count = f"{len(summaries):,} places in {len(in_view):,} of {len(infos):,} articles"
+    st.caption(f"{count}. Select a row for its passages.")
     st.dataframe(table_rows(summaries), key="places", on_select="rerun", selection_mode="single-row", hide_index=True)
     view_articles = lambda: [a for a in map(store.article, in_view) if a]  # noqa: E731
     for column, fmt in zip(st.columns(len(export.EXPORT_FORMATS)), export.EXPORT_FORMATS, strict=True):
