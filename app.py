@@ -7,7 +7,6 @@ The view lives in the URL (``?articles=...&place=...&article=...``), so a view c
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -16,7 +15,7 @@ from streamlit_folium import st_folium
 
 from geo import export, render
 from geo.assets import install_outlines, install_vendor_assets
-from geo.atlas import CATEGORIES, article_labels, find_clicked, mention_category, place_id, table_rows, view_href
+from geo.atlas import CATEGORIES, article_labels, place_id, selection_change, table_rows, view_href
 from geo.config import Settings
 from geo.exc import AssetError, GeoError
 from geo.ingest import IngestReport, ingest_articles, ingest_seeds, reindex
@@ -82,22 +81,6 @@ def set_view(**changes: str | None) -> None:
     """Change the URL's view parameters; ``None`` removes one."""
     view = {**st.query_params.to_dict(), **changes}
     st.query_params.from_dict({k: v for k, v in view.items() if v is not None})
-
-
-def selection_change(map_state: dict | None, table_state: object, summaries: list) -> str | None:
-    """The place a new map click or table row selects, or None when neither changed since the last run."""
-    map_state = map_state or {}
-    click = (map_state.get("last_object_clicked_tooltip"), str(map_state.get("last_object_clicked")))
-    if click[0] and click != st.session_state.get("last_click"):
-        st.session_state["last_click"] = click
-        point = map_state.get("last_object_clicked") or {}
-        hit = find_clicked(summaries, tooltip=click[0], lat=point.get("lat"), lon=point.get("lng"))
-        return hit.id if hit else None
-    rows = list(getattr(getattr(table_state, "selection", None), "rows", []) or [])
-    if rows and rows != st.session_state.get("last_rows"):
-        st.session_state["last_rows"] = rows
-        return summaries[rows[0]].id if rows[0] < len(summaries) else None
-    return None
 
 
 def show_report(report: IngestReport) -> None:
@@ -176,7 +159,7 @@ by_place = {s.id: s for s in summaries}
 selected = st.query_params.get("place") if st.query_params.get("place") in by_place else None
 # A click on the map or a row of the table arrives in session state before this run draws anything:
 # take it now, so this one run draws the selection (no second rerun).
-clicked = selection_change(st.session_state.get("map"), st.session_state.get("places"), summaries)
+clicked = selection_change(st.session_state.get("map"), st.session_state.get("places"), summaries, st.session_state)
 if clicked and clicked != selected:
     selected = clicked
     set_view(place=selected)
@@ -207,17 +190,15 @@ with right:
     if selected is None:
         st.info("Click a place on the map, in the table or in an article to read what the articles say there.")
     else:
-        summary = by_place[selected]
-        noun = "mention" if summary.mentions == 1 else "mentions"
-        st.subheader(render.escape_markdown(f"{summary.label} · {summary.mentions} {noun}"))
-        passages = store.passages(selected, article_ids=articles_view, categories=kinds)
-        if len(passages) > PANEL_PASSAGES:
-            st.caption(f"The first {PANEL_PASSAGES} of {len(passages)} passages; choose fewer articles to see others.")
-        shown = replace(summary, passages=tuple(passages[:PANEL_PASSAGES]),
-                        article_ids=tuple(dict.fromkeys(p.article_id for p in passages[:PANEL_PASSAGES])))  # fmt: skip
-        texts = {a: store.article(a).article for a in shown.article_ids}  # type: ignore[union-attr]
-        link = lambda p: view_href(articles=articles_view, place=selected, article=p.article_id, passage=p.start)  # noqa: E731
-        st.markdown(render.passages_html(shown, texts, link), unsafe_allow_html=True)
+        st.subheader(render.escape_markdown(render.tooltip_text(by_place[selected])))
+        note, panel = render.passages_panel(
+            by_place[selected], store.passages(selected, article_ids=articles_view, categories=kinds),
+            store.article, limit=PANEL_PASSAGES,
+            link=lambda p: view_href(articles=articles_view, place=selected, article=p.article_id, passage=p.start),
+        )  # fmt: skip
+        if note:
+            st.caption(note)
+        st.markdown(panel, unsafe_allow_html=True)
 
 # -- the article reader ---------------------------------------------------------------------------
 st.divider()
@@ -231,15 +212,13 @@ if in_view:
     item = store.article(opened)
     if item is not None:
         passage = st.query_params.get("passage", "")
-        starts = {m.mention.sentence[0]: m.mention.sentence for m in item.mentions}
-        current = starts.get(int(passage)) if passage.isdigit() and opened == url_article else None
-        body = render.article_html(
-            item.article.text, [m for m in item.mentions if m.place], category=mention_category, current=current,
+        body, scroll_to = render.reader_html(
+            item, passage=int(passage) if passage.isdigit() and opened == url_article else None,
             href=lambda m: view_href(articles=articles_view, place=place_id(m.place), article=opened),  # type: ignore[arg-type]
         )  # fmt: skip
-        st.markdown(f'<div class="article">{body}</div>', unsafe_allow_html=True)
-        if current:  # bring the passage a link opened into view
-            components.html(render.scroll_script(f"passage-{current[0]}"), height=0)
+        st.markdown(body, unsafe_allow_html=True)
+        if scroll_to:  # bring the passage a link opened into view
+            components.html(render.scroll_script(scroll_to), height=0)
         with st.popover("Delete this article"):
             st.text(f"Delete “{item.article.title}” and its places from the store?")
             if st.button("Delete", type="primary"):

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from geo.gazetteer.base import normalise_name
@@ -188,6 +189,29 @@ def find_clicked(
 
 def _squared_degrees(place: Place, lat: float, lon: float) -> float:
     return (place.lat - lat) ** 2 + ((place.lon - lon) * math.cos(math.radians(lat))) ** 2
+
+
+def selection_change(
+    map_state: Mapping[str, Any] | None, table_state: object, summaries: Sequence[PlaceSummary], seen: MutableMapping
+) -> str | None:
+    """The place a new map click or table row selects; None when neither changed since the last look.
+
+    ``map_state`` is what ``st_folium`` returns (the last object clicked and
+    its tooltip), ``table_state`` the places table's selection; ``seen`` keeps
+    the last click and row between runs (the app's session state).
+    """
+    map_state = map_state or {}
+    click = (map_state.get("last_object_clicked_tooltip"), str(map_state.get("last_object_clicked")))
+    if click[0] and click != seen.get("last_click"):
+        seen["last_click"] = click
+        point = map_state.get("last_object_clicked") or {}
+        hit = find_clicked(summaries, tooltip=click[0], lat=point.get("lat"), lon=point.get("lng"))
+        return hit.id if hit else None
+    rows = list(getattr(getattr(table_state, "selection", None), "rows", []) or [])
+    if rows and rows != seen.get("last_rows"):
+        seen["last_rows"] = rows
+        return summaries[rows[0]].id if rows[0] < len(summaries) else None
+    return None
 
 
 def excerpt(summary: PlaceSummary, texts: Mapping[str, str]) -> str:

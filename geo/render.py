@@ -14,14 +14,14 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import folium
 import jinja2
 from folium.plugins import FastMarkerCluster
 
 from geo.assets import VENDOR_CSS, VENDOR_JS, outlines_geojson
-from geo.atlas import CATEGORIES, Passage, PlaceSummary
+from geo.atlas import CATEGORIES, GeoparsedArticle, Passage, PlaceSummary, mention_category
 from geo.models import Article, GeocodedMention
 
 COLOURS = {"story": "#c0392b", "origin": "#1f78b4", "country": "#2e8b57", "water": "#6a51a3"}
@@ -344,6 +344,45 @@ def passages_html(
                 "open in article&nbsp;→</a></p>"
             )
     return "".join(parts)
+
+
+def passages_panel(
+    summary: PlaceSummary,
+    passages: Sequence[Passage],
+    article: Callable[[str], GeoparsedArticle | None],
+    link: Callable[[Passage], str],
+    *,
+    limit: int,
+) -> tuple[str, str]:
+    """The passages panel of a place: a note when only the first ``limit`` passages show, and their HTML.
+
+    ``article`` gives an article by id (the store's); a place named in
+    thousands of articles opens only the articles of the passages shown.
+    """
+    shown = tuple(passages[:limit])
+    found = {a: article(a) for a in dict.fromkeys(p.article_id for p in shown)}
+    articles = {a: item.article for a, item in found.items() if item is not None}
+    note = ""
+    if len(passages) > limit:
+        note = f"The first {limit} of {len(passages)} passages; choose fewer articles to see others."
+    view = replace(summary, passages=tuple(p for p in shown if p.article_id in articles), article_ids=tuple(articles))
+    return note, passages_html(view, articles, link)
+
+
+def reader_html(
+    item: GeoparsedArticle, *, href: Callable[[GeocodedMention], str | None], passage: int | None = None
+) -> tuple[str, str | None]:
+    """The reader: an article with every placed mention highlighted and linked.
+
+    ``passage`` is the start of a sentence that a passage link opened: it is
+    marked, and its element id is returned to scroll to (None when no
+    sentence with a place starts there).
+    """
+    starts = {m.mention.sentence[0]: m.mention.sentence for m in item.mentions}
+    current = starts.get(passage) if passage is not None else None
+    placed = [m for m in item.mentions if m.place]
+    body = article_html(item.article.text, placed, href=href, category=mention_category, current=current)
+    return f'<div class="article">{body}</div>', f"passage-{current[0]}" if current else None
 
 
 def scroll_script(element_id: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import types
 
 import pytest
 from builders import CALAIS, CALAIS_ME, CHANNEL, FRANCE, SYRIA, geocoded
@@ -16,11 +17,13 @@ from geo.atlas import (
     mention_category,
     place_id,
     place_label,
+    selection_change,
     summarise_places,
     table_rows,
     view_href,
 )
 from geo.models import Article
+from geo.render import tooltip_text as tooltip
 
 A_TEXT = "Camps in Calais were cleared. Syrians fled Calais to France. Boats cross the Channel."
 B_TEXT = "The mill in Calais, Maine closed. Nobody knows."
@@ -142,3 +145,19 @@ def test_view_href(options: dict, href: str) -> None:
 )
 def test_article_labels_are_distinct(articles: list, labels: list[str]) -> None:
     assert list(article_labels(articles).values()) == labels
+
+
+def test_selection_change_takes_each_new_click_or_row_once(corpus: list[GeoparsedArticle]) -> None:
+    summaries = summarise_places(corpus)
+    calais = next(s for s in summaries if s.id == "geonames:3029162")
+    click = {"last_object_clicked_tooltip": tooltip(calais), "last_object_clicked": {"lat": 50.95, "lng": 1.86}}
+    seen: dict = {}
+    assert selection_change(click, None, summaries, seen) == calais.id
+    assert selection_change(click, None, summaries, seen) is None  # the same click, seen already
+    table = types.SimpleNamespace(selection=types.SimpleNamespace(rows=[1]))
+    assert selection_change(click, table, summaries, seen) == summaries[1].id
+    assert selection_change(click, table, summaries, seen) is None
+    far = types.SimpleNamespace(selection=types.SimpleNamespace(rows=[99]))
+    assert selection_change(None, far, summaries, seen) is None  # a row of a table that has changed since
+    unnamed = {"last_object_clicked_tooltip": "Gaul · 1 mention", "last_object_clicked": {"lat": 46.1, "lng": 2.1}}
+    assert selection_change(unnamed, None, summaries, seen) == "geonames:3017382"  # no label: the nearest, France

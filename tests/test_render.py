@@ -6,10 +6,11 @@ import re
 
 import folium
 import pytest
+from builders import geocoded
 from folium.plugins import FastMarkerCluster
 
 from geo import render
-from geo.atlas import Passage, PlaceSummary
+from geo.atlas import GeoparsedArticle, Passage, PlaceSummary
 from geo.models import Article, Place
 
 CALAIS = Place("Calais", 50.95, 1.86, "FR", "P.PPL", 3029162, "geonames")
@@ -158,6 +159,50 @@ def test_passages_html_groups_by_article_and_escapes() -> None:
     assert "Title &lt;i&gt;x&lt;/i&gt;" in out and "&lt;b&gt;A&lt;/b&gt;" in out
     assert 'Camps in <mark class="place story">Calais</mark>.' in out
     assert 'href="?passage=0"' in out
+
+
+@pytest.mark.parametrize(
+    ("passages", "limit", "note", "shown"),
+    [
+        (2, 5, "", 2),
+        (3, 2, "The first 2 of 3 passages; choose fewer articles to see others.", 2),
+    ],
+    ids=["all", "capped"],
+)
+def test_passages_panel_caps_and_opens_only_the_articles_shown(
+    passages: int, limit: int, note: str, shown: int
+) -> None:
+    texts = {f"a{i}": f"Camps in Calais, day {i}." for i in range(passages)}
+    found = {a: GeoparsedArticle(Article(a, f"Day {a}", text), ()) for a, text in texts.items()}
+    opened: list[str] = []
+    rows = [Passage(a, 0, len(text), ((9, 15),)) for a, text in texts.items()]
+    place = PlaceSummary("geonames:3029162", CALAIS, "story", passages, tuple(texts), tuple(rows))
+    open_article = lambda a: opened.append(a) or found[a]  # noqa: E731
+    got_note, html = render.passages_panel(place, rows, open_article, lambda p: "?", limit=limit)
+    assert got_note == note
+    assert html.count('<p class="passage">') == shown and opened == list(texts)[:shown]
+
+
+def test_passages_panel_skips_an_article_deleted_meanwhile() -> None:
+    rows = [Passage("gone", 0, 5, ((0, 5),)), Passage("here", 0, 6, ((0, 6),))]
+    here = GeoparsedArticle(Article("here", "Here", "Calais"), ())
+    place = PlaceSummary("geonames:3029162", CALAIS, "story", 2, ("gone", "here"), tuple(rows))
+    _, html = render.passages_panel(place, rows, {"here": here}.get, lambda p: "?", limit=10)
+    assert html.count('<p class="passage">') == 1 and "Here" in html
+
+
+def test_reader_marks_the_passage_a_link_opened() -> None:
+    text = "Refugees in Calais. Then police came to Calais."
+    second = text.index("Then")
+    item = GeoparsedArticle(
+        Article("a", "T", text), (geocoded(text, "Calais", CALAIS), geocoded(text, "Calais", CALAIS, nth=1),
+                                   geocoded(text, "police", None)),
+    )  # fmt: skip
+    body, scroll_to = render.reader_html(item, href=lambda m: "?place=c", passage=second)
+    assert body.startswith('<div class="article">') and body.count('<mark class="place story">') == 2
+    assert scroll_to == f"passage-{second}" and f'id="passage-{second}"' in body
+    assert render.reader_html(item, href=lambda m: None, passage=3)[1] is None  # no sentence starts there
+    assert "current-passage" not in render.reader_html(item, href=lambda m: None)[0]
 
 
 def test_legend_names_every_kind() -> None:
