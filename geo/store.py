@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import logging
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -128,7 +129,7 @@ class Store:
             self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
                                          isolation_level=None)  # fmt: skip
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as err:
@@ -139,19 +140,47 @@ class Store:
         except OSError as err:
             raise StoreError(f"Cannot open the store {self.path}: {err}. Set NEWS_ATLAS_STORE_PATH.") from err
 
+    def _use_wal(self) -> None:
+        """Write-ahead logging, so readers never wait for a writer (a setting kept in the file).
+
+        Switching to it needs the file to itself, and SQLite does not wait for
+        that: when another process opening the same new store holds it, try again.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                if self._conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def _migrate(self) -> None:
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        """Bring the schema up to date, in one write transaction.
+
+        The version is read again once the write lock is held: another process
+        opening the same new store at the same moment may have migrated it.
+        """
+        if self._schema_version() == SCHEMA_VERSION:
+            return
+        with self.transaction() as conn:
+            version = self._schema_version()
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(MIGRATIONS[target]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target}")
+                logger.info("Store %s migrated to schema version %s", self.path, target)
+
+    def _schema_version(self) -> int:
+        version: int = self._conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} has schema version {version}, newer than this News Atlas ({SCHEMA_VERSION}). "
                 "Update News Atlas."
             )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self.transaction() as conn:
-                for statement in _statements(MIGRATIONS[target]):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {target}")
-            logger.info("Store %s migrated to schema version %s", self.path, target)
+        return version
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,15 @@ APP = str(PROJECT_DIR / "app.py")
 MAY = "calais-police-attack-camp-2014-05-29"
 SEPTEMBER = "calais-mayor-threatens-port-2014-09-06"
 SANGATTE = "geonames:2976217"
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module() -> Iterator[None]:
+    """AppTest leaves app.py as ``sys.modules["__main__"]``; processes that later tests spawn
+    (multiprocessing "spawn", Dask workers) would run the whole app again on start. Put it back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 def run(query: dict[str, str] | None = None) -> AppTest:

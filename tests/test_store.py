@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from geo.atlas import GeoparsedArticle, summarise_places
+from geo.config import PROJECT_DIR
 from geo.exc import StoreError
 from geo.models import Article
 from geo.pipeline import Geoparser
@@ -146,6 +150,30 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
         worker.join()
     assert all(worker.exitcode == 0 for worker in workers)
     assert len(Store(path)) == 80
+
+
+_OPEN_AT = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from geo.store import Store
+time.sleep(max(0.0, float(sys.argv[3]) - time.time()))
+Store(sys.argv[2]).add(__import__("geo.models").models.Article(sys.argv[4], "t", sys.argv[4]), (),
+                       geoparser_version="v1")
+"""
+
+
+def test_processes_opening_a_new_store_at_once_all_get_it(tmp_path: Path) -> None:
+    """Two ingests started together on a store that does not exist yet: neither may find it half made."""
+    path = str(tmp_path / "new" / "atlas.sqlite3")
+    start = f"{time.time() + 3:.3f}"  # after every interpreter has started
+    children = [
+        subprocess.Popen([sys.executable, "-c", _OPEN_AT, str(PROJECT_DIR), path, start, f"article-{n}"],
+                         stderr=subprocess.PIPE, text=True)  # fmt: skip
+        for n in range(6)
+    ]
+    errors = [child.communicate()[1] for child in children]
+    assert [child.returncode for child in children] == [0] * 6, "\n".join(errors)
+    assert len(Store(path)) == 6
 
 
 def test_a_refused_write_is_a_store_error_and_leaves_nothing_behind(tmp_path: Path) -> None:
