@@ -96,6 +96,8 @@ def add_articles(sources: list) -> None:
     bar.empty()
     st.session_state["report"] = report
     st.session_state.pop("articles", None)  # the filter starts again with every article, the new ones too
+    if report.ok:  # empty fields for the next ones; after a failure they keep what was given, to correct it
+        st.session_state["add_round"] = st.session_state.get("add_round", 0) + 1
     st.rerun()
 
 
@@ -129,16 +131,17 @@ basemap = st.sidebar.selectbox(
     "Basemap", list(BASEMAPS), index=list(BASEMAPS).index(SETTINGS.basemap), format_func=lambda b: BASEMAPS[b].label
 )
 with st.sidebar.expander("Add articles"):
-    limit = SETTINGS.max_article_bytes
+    limit, round_ = SETTINGS.max_article_bytes, st.session_state.get("add_round", 0)
     uploads = st.file_uploader(
-        "Files (.txt, .md, .html)", accept_multiple_files=True, type=["txt", "md", "html", "htm"]
+        "Files (.txt, .md, .html)", accept_multiple_files=True, type=["txt", "md", "html", "htm"], key=f"files-{round_}"
     )
     if uploads and st.button("Add the files"):
         add_articles([(f.name, lambda f=f: read_bytes(f.name, f.getvalue(), max_bytes=limit)) for f in uploads])
-    title, text = st.text_input("Title"), st.text_area("Text of the article")
+    title = st.text_input("Title", key=f"title-{round_}")
+    text = st.text_area("Text of the article", key=f"text-{round_}")
     if st.button("Add the text", disabled=not text.strip()):
         add_articles([(title or "pasted text", lambda: read_pasted(title, text))])
-    url = st.text_input("Web page (URL)")
+    url = st.text_input("Web page (URL)", key=f"url-{round_}")
     if st.button("Fetch and add", disabled=not url.strip()):
         fetch = lambda: fetch_url(url, timeout=SETTINGS.fetch_timeout, max_bytes=limit, user_agent=SETTINGS.user_agent)  # noqa: E731
         add_articles([(url, fetch)])
@@ -219,7 +222,7 @@ if in_view:
         st.markdown(body, unsafe_allow_html=True)
         if scroll_to:  # bring the passage a link opened into view
             components.html(render.scroll_script(scroll_to), height=0)
-        with st.popover("Delete this article"):
+        with st.popover("Delete this article", key=f"delete-{opened}"):  # closed again for the next article
             st.text(f"Delete “{item.article.title}” and its places from the store?")
             if st.button("Delete", type="primary"):
                 store.delete(opened)

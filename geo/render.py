@@ -396,7 +396,7 @@ def scroll_script(element_id: str) -> str:
     )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:/])")
 
 
 def escape_markdown(text: str) -> str:

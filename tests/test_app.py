@@ -180,7 +180,8 @@ def test_pasted_article_appears_at_once() -> None:
     assert not at.exception
     assert "Lampedusa" in table_places(at) and "Libya" in table_places(at)
     assert any("Boats at Lampedusa" in o for o in at.multiselect(key="articles").options)
-    assert any(i.value.startswith("Added: Boats at Lampedusa") for i in at.sidebar.info)
+    assert any(i.value.startswith(r"Added\: Boats at Lampedusa") for i in at.sidebar.info)  # Markdown-escaped
+    assert next(t for t in at.text_input if t.label == "Title").value == ""  # empty for the next one
 
 
 def test_bad_pasted_text_is_a_message_not_a_crash() -> None:

@@ -20,11 +20,13 @@ Run with ``.venv/bin/python -m pytest tests/test_browser.py -q``.
 
 from __future__ import annotations
 
+import http.server
 import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -393,4 +395,82 @@ def test_article_text_is_data_never_markup(tab: Tab, markup_app_url: str) -> Non
         expect(scope.locator("img[src='x']")).to_have_count(0)
         expect(scope.locator("a[href^='https://example.com']")).to_have_count(0)
         expect(scope.locator("script", has_text="__pwned")).to_have_count(0)
+    assert_worked_offline(tab)
+
+
+ARTICLE_PAGE = """<!doctype html><html><head><title>Camp near Dunkirk cleared</title>
+<meta name="author" content="A. Reporter"><meta name="date" content="2015-03-02"></head>
+<body><nav>Home | World | Sport</nav><article><h1>Camp near Dunkirk cleared</h1>
+<p>Police in Dunkirk cleared a camp of three hundred people near the port on Monday morning, and the
+families who had lived there for months were taken to shelters further inland by bus.</p>
+<p>Aid groups said many of those moved had tried for weeks to cross to Britain on lorries.</p>
+</article><footer>Contact us</footer></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def article_site() -> Iterator[str]:
+    """A web page with an article, served on the loopback interface (the app fetches it by URL)."""
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+            body = ARTICLE_PAGE.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/news/camp.html"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def ingest_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the seeds, with a store of its own: this module's other tests never see what is added."""
+    yield from _serve({"NEWS_ATLAS_BASEMAP": "none"}, tmp_path_factory.mktemp("ingest-app") / "streamlit.log")
+
+
+def test_adding_a_file_and_a_web_page_then_deleting_one(
+    tab: Tab, ingest_app_url: str, article_site: str, tmp_path: Path
+) -> None:
+    """A reader's whole round: upload a file, fetch a page by URL, see both on the map, delete one."""
+    page = tab.page
+    page.goto(ingest_app_url + "/")
+    frame = map_frame(page)
+    marker(frame, CALAIS).wait_for(state="attached", timeout=FIRST_RENDER_MS)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Add articles").click()
+
+    upload = tmp_path / "ventimiglia.txt"
+    upload.write_text("Border at Ventimiglia\n\nMigrants walked from Ventimiglia toward the French border.\n")
+    sidebar.locator("input[type='file']").set_input_files(upload)
+    sidebar.get_by_role("button", name="Add the files").click()
+    expect(sidebar.get_by_text("Added: ventimiglia.txt")).to_be_visible()
+    expect(sidebar.get_by_text("ventimiglia.txt", exact=True)).to_have_count(0)  # the uploader is empty again
+    expect(marker(frame, "geonames:3164582")).to_have_count(1)  # Ventimiglia, on the map at once
+
+    sidebar.get_by_label("Web page (URL)").fill(article_site)
+    sidebar.get_by_label("Web page (URL)").press("Enter")
+    sidebar.get_by_role("button", name="Fetch and add").click()
+    expect(sidebar.get_by_text(f"Added: {article_site}")).to_be_visible()
+    expect(marker(frame, "geonames:3020686")).to_have_count(1)  # Dunkirk
+    expect(chosen_article_chips(page)).to_have_count(4)  # and both in the filter
+    expect(page.get_by_text(PLACES_CAPTION)).to_contain_text("in 4 of 4 articles")
+
+    reader = page.get_by_label("Read an article")
+    reader.click()
+    page.get_by_role("option", name=re.compile("^Border at Ventimiglia")).click()
+    expect(page.locator("div.article")).to_contain_text("Migrants walked from Ventimiglia")
+    page.get_by_role("button", name="Delete this article").click()
+    page.get_by_role("button", name="Delete", exact=True).click()
+    expect(marker(frame, "geonames:3164582")).to_have_count(0)
+    expect(page.get_by_text("Delete “Camp near Dunkirk cleared”")).to_have_count(0)  # no armed button for the next
+    expect(marker(frame, "geonames:3020686")).to_have_count(1)
+    expect(page.get_by_text(PLACES_CAPTION)).to_contain_text("in 3 of 3 articles")
     assert_worked_offline(tab)

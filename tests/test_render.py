@@ -225,11 +225,14 @@ def test_popups_and_tooltips_cannot_break_out_of_folium_template_literals() -> N
     ("text", "escaped"),
     [
         ("**bold**", r"\*\*bold\*\*"),
-        ("[x](javascript:alert(1))", r"\[x\]\(javascript:alert\(1\)\)"),
+        ("[x](javascript:alert(1))", r"\[x\]\(javascript\:alert\(1\)\)"),
         ("<img src=x>", r"\<img src=x\>"),
         ("plain words", "plain words"),
+        # Streamlit links a bare URL from the raw text, escapes included ("127\.0" in the link) unless ":" and
+        # "/" are escaped too: then the reader sees the URL as written and the link goes there.
+        ("Added: http://127.0.0.1:8000/a.html", r"Added\: http\:\/\/127\.0\.0\.1\:8000\/a\.html"),
     ],
-    ids=["emphasis", "link", "html", "plain"],
+    ids=["emphasis", "link", "html", "plain", "url"],
 )
 def test_escape_markdown(text: str, escaped: str) -> None:
     assert render.escape_markdown(text) == escaped
