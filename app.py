@@ -116,7 +116,9 @@ st.sidebar.title("News Atlas")
 if "articles" not in st.session_state:
     url_articles = st.query_params.get("articles")
     chosen_in_url = [a for a in url_articles.split(",") if a in infos] if url_articles else None
-    st.session_state["articles"] = chosen_in_url or (list(infos) if few else [])
+    first = chosen_in_url or (list(infos) if few else [])
+    if first:  # else the widget's own empty default: its message stays the same every run, so it is sent once
+        st.session_state["articles"] = first
 every_article = lambda chosen: len(chosen) == len(infos) or not (chosen or few)  # noqa: E731
 chosen = st.sidebar.multiselect(
     "Articles", list(infos), key="articles", format_func=labels.__getitem__,
