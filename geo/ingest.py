@@ -204,20 +204,21 @@ def geoparse_document(name: str, data: bytes, settings: Settings) -> ParsedDocum
     engine such as Dask or Spark can map it over a cluster's partitions (see
     docs/SCALING.md); each process opens the gazetteer once.
     """
-    try:
-        article = read_bytes(name, data, max_bytes=settings.max_article_bytes)
-    except GeoError as err:
-        return ParsedDocument(name, None, (), str(err))
-    return ParsedDocument(name, article, tuple(_geoparser(settings).geoparse_article(article)))
+    return _read_and_geoparse(name, lambda: read_bytes(name, data, max_bytes=settings.max_article_bytes), settings)
 
 
 def geoparse_file(path: str, settings: Settings) -> ParsedDocument:
     """Read and geoparse one file (a worker process's or a Dask worker's task)."""
+    return _read_and_geoparse(path, lambda: read_path(Path(path), max_bytes=settings.max_article_bytes), settings)
+
+
+def _read_and_geoparse(name: str, read: Callable[[], Article], settings: Settings) -> ParsedDocument:
+    """``read()`` the article and geoparse it; a ``GeoError`` while reading becomes the document's error."""
     try:
-        article = read_path(Path(path), max_bytes=settings.max_article_bytes)
+        article = read()
     except GeoError as err:
-        return ParsedDocument(path, None, (), str(err))
-    return ParsedDocument(path, article, tuple(_geoparser(settings).geoparse_article(article)))
+        return ParsedDocument(name, None, (), str(err))
+    return ParsedDocument(name, article, tuple(_geoparser(settings).geoparse_article(article)))
 
 
 def reindex(store: Store, geoparser: Geoparser, *, everything: bool = False, progress: Progress | None = None) -> int:
