@@ -740,12 +740,7 @@ def scenarios(settings: Settings, synthetic: SyntheticCorpus | None, basemap: st
 
 def archive_scenario(settings: Settings, count: int, basemap: str, scratch: Path) -> Scenario:
     """``count`` recombined LGL articles, ingested into the scenario's store; the click: its busiest town."""
-    folder = synthetic_corpus.default_out(count)
-    manifest = synthetic_corpus.manifest_for(count, synthetic_corpus.DEFAULT_SEED, synthetic_corpus.DEFAULT_MD_SHARE,
-                                             synthetic_corpus.DEFAULT_CORPUS)  # fmt: skip
-    if not synthetic_corpus.is_current(folder, manifest):
-        say(f"archive: generating {count:,} articles in {folder}…")
-        synthetic_corpus.generate(folder, count=count)
+    folder = synthetic_corpus.ensure(synthetic_corpus.default_out(count), count)
     scenario = Scenario("archive", f"Archive, {count:,} articles", folder, basemap, "", "", None, "", False, "")
     store = Store(store_path(scratch, scenario))
     try:

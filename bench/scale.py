@@ -81,16 +81,6 @@ print(json.dumps({"seconds": seconds, "added": len(report.of("added")), "duplica
 """
 
 
-def ensure_corpus(folder: Path, count: int, seed: int) -> Path:
-    """The synthetic corpus of ``count`` articles in ``folder``, generated unless already there."""
-    defaults = synthetic_corpus.DEFAULT_MD_SHARE, synthetic_corpus.DEFAULT_CORPUS
-    manifest = synthetic_corpus.manifest_for(count, seed, *defaults)
-    if not synthetic_corpus.is_current(folder, manifest):
-        sys.stderr.write(f"scale: generating {count} synthetic articles in {folder}\n")
-        synthetic_corpus.generate(folder, count=count, seed=seed)
-    return folder
-
-
 def run_ingest(corpus: Path, store_path: Path, workers: int, engine: str = "processes") -> dict[str, float]:
     """Ingest ``corpus`` into a new store at ``store_path`` in a fresh interpreter; its report plus wall seconds.
 
@@ -248,8 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     options = arguments.parse_args(argv)
     if options.count < 1 or options.repeats < 1:
         arguments.error("--count and --repeats must be at least 1")
-    corpus = ensure_corpus(options.corpus_dir or synthetic_corpus.default_out(options.count), options.count,
-                           options.seed)  # fmt: skip
+    corpus = synthetic_corpus.ensure(options.corpus_dir or synthetic_corpus.default_out(options.count),
+                                     options.count, options.seed)  # fmt: skip
     work_dir = Path(tempfile.mkdtemp(prefix="news-atlas-scale-"))
     try:
         report = benchmark(corpus.resolve(), options.count, options.repeats, work_dir)

@@ -186,6 +186,14 @@ def generate(out: Path, *, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED,
     return manifest
 
 
+def ensure(out: Path, count: int, seed: int = DEFAULT_SEED) -> Path:
+    """The corpus of ``count`` articles in ``out``, generated unless already there (as its manifest says)."""
+    if not is_current(out, manifest_for(count, seed, DEFAULT_MD_SHARE, DEFAULT_CORPUS)):
+        sys.stderr.write(f"synthetic_corpus: generating {count:,} articles in {out}\n")
+        generate(out, count=count, seed=seed)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and generate the corpus."""
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
