@@ -63,6 +63,8 @@ STRONG_FEATURES = frozenset(
         "P.PPLC",
     }
 )
+# Capitalised words read on each side of a match: a title, a first name, an organisation word.
+CONTEXT_WORDS = 4
 # A populated place this large is rarely named by accident.
 STRONG_POPULATION = 100_000
 
@@ -228,13 +230,14 @@ class _Recogniser:
 
     def _name_after_title(self, sentence: _Sentence, chunk: list[int], title_at: int) -> list[str]:
         """The capitalised words after a title, up to a connector: "Manuel Valls"."""
-        capitalised = [i for i in chunk if sentence.tokens[i].is_capitalised]
+        capitalised = [position for position, i in enumerate(chunk) if sentence.tokens[i].is_capitalised]
         name: list[int] = []
-        for index in capitalised[title_at + 1 :]:
-            if name and chunk.index(index) != chunk.index(name[-1]) + 1:
+        for position in capitalised[title_at + 1 : title_at + 1 + CONTEXT_WORDS]:
+            if name and position != name[-1] + 1:
                 break
-            name.append(index)
-        return [_norm(sentence.tokens[i]) for i in name if _norm(sentence.tokens[i]) not in self.lexicon.person_titles]
+            name.append(position)
+        words = [_norm(sentence.tokens[chunk[p]]) for p in name]
+        return [w for w in words if w not in self.lexicon.person_titles]
 
     def _title_position(self, sentence: _Sentence, chunk: list[int]) -> int | None:
         """Index (in the chunk's capitalised words) of the last title; -1 for a title just before."""
@@ -273,11 +276,14 @@ class _Recogniser:
         found: list[Mention] = []
         for sentence in self.sentences:
             for chunk in sentence.chunks:
-                for match in _find_matches(chunk, sentence.tokens, self.text, self.gazetteer):
-                    mention = self._classify(sentence, chunk, match)
-                    if mention is not None:
-                        found.append(mention)
-                found.extend(self._admin_areas(sentence, chunk, found))
+                in_chunk = [
+                    mention
+                    for match in _find_matches(chunk, sentence.tokens, self.text, self.gazetteer)
+                    if (mention := self._classify(sentence, chunk, match)) is not None
+                ]
+                areas = self._admin_areas(sentence, chunk)
+                found.extend(_outside(in_chunk, areas))
+                found.extend(areas)
         found.extend(self._repeated_the_aliases(found))
         return sorted(found, key=lambda m: m.start)
 
@@ -352,15 +358,21 @@ class _Recogniser:
         return "." in last.text or self.text[last.end : last.end + 1] == "."
 
     def _context(self, sentence: _Sentence, chunk: list[int], match: _Match) -> tuple[list[int], list[int]]:
-        """Token indices of the capitalised words around the match, up to a connector."""
+        """Token indices of the capitalised words around the match, up to a connector.
+
+        At most ``CONTEXT_WORDS`` on each side: the rules read only the nearest
+        words, and a long run of names ("Paris Texas France ...") must cost
+        each match the same, not the length of the run.
+        """
         tokens = sentence.tokens
         pre: list[int] = []
-        for i in reversed(chunk[: match.first]):
+        for i in reversed(chunk[max(0, match.first - CONTEXT_WORDS) : match.first]):
             if not tokens[i].is_capitalised:
                 break
-            pre.insert(0, i)
+            pre.append(i)
+        pre.reverse()
         post: list[int] = []
-        for i in chunk[match.last + 1 :]:
+        for i in chunk[match.last + 1 : match.last + 1 + CONTEXT_WORDS]:
             if not tokens[i].is_capitalised:
                 break
             post.append(i)
@@ -410,8 +422,8 @@ class _Recogniser:
             return None
         return self._mention(sentence, first.start, last.end, "demonym", match.key, () if noun else ("adjective",))
 
-    def _admin_areas(self, sentence: _Sentence, chunk: list[int], found: list[Mention]) -> list[Mention]:
-        """ "Laurel County", "Pointe Coupee Parish": areas the gazetteer may not hold."""
+    def _admin_areas(self, sentence: _Sentence, chunk: list[int]) -> list[Mention]:
+        """ "Laurel County", "Pointe Coupee Parish": areas the gazetteer may not hold, in text order."""
         tokens = sentence.tokens
         areas: list[Mention] = []
         for position, index in enumerate(chunk):
@@ -431,11 +443,8 @@ class _Recogniser:
             name_words = [_norm(tokens[i]) for i in chunk[head:position]]
             if any(w in self.lexicon.person_titles or w in self.lexicon.function_words for w in name_words):
                 continue
-            if any(a.start < end and start < a.end for a in areas):
+            if areas and start < areas[-1].end:
                 continue
-            overlapping = [m for m in found if m.start < end and start < m.end]
-            for mention in overlapping:
-                found.remove(mention)
             key = normalise_name(self.text[start:end])
             areas.append(self._mention(sentence, start, end, "toponym", key, ("admin-area",)))
         return areas
@@ -469,6 +478,19 @@ class _Recogniser:
             key=key,
             cues=cues,
         )
+
+
+def _outside(mentions: list[Mention], areas: list[Mention]) -> list[Mention]:
+    """The mentions that overlap none of ``areas``; both lists are in text order."""
+    kept = []
+    area = 0
+    for mention in mentions:
+        while area < len(areas) and areas[area].end <= mention.start:
+            area += 1
+        if area < len(areas) and areas[area].start < mention.end:
+            continue
+        kept.append(mention)
+    return kept
 
 
 def extract_mentions(text: str, gazetteer: Gazetteer, *, adjectives: bool = False) -> list[Mention]:
