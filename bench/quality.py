@@ -123,7 +123,7 @@ def score_article(article: dict, parser: Geoparser | SpacyGeoparser, scores: Sco
         if any(_overlaps(span, p) for p in predicted):
             scores.overlap_gold += 1
         if span not in predicted:
-            scores.misses.append(f"{article['id']}: {toponym['name']!r} ({toponym['fcode']})")
+            scores.misses.append(f"{article['id']}: {toponym['name']!r} ({toponym.get('fcode', '')})")
             continue
         scores.exact += 1
         place: Place | None = predicted[span]

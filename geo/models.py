@@ -21,7 +21,11 @@ class Place:
     """A point on the earth with its GeoNames identity.
 
     ``feature`` is the GeoNames ``class.code`` (``"P.PPL"``, ``"A.PCLI"``,
-    ``"H.CHN"``); ``source`` names the data the place came from.
+    ``"H.CHN"``, see ``geo.features``); ``source`` names the data the place
+    came from.  ``admin1`` and ``admin2`` are GeoNames' division codes within
+    the country (``"08"``, ``"25"``); ``prominence`` is how many distinct
+    names GeoNames knows the place by, across languages: a sign of how well
+    known it is beside its population (Calais, France: 31; Calais, Maine: 15).
     """
 
     name: str
@@ -33,6 +37,8 @@ class Place:
     source: str
     population: int = 0
     admin1: str = ""
+    admin2: str = ""
+    prominence: int = 0
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
