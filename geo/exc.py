@@ -8,6 +8,7 @@ Exception tree::
     ├── GazetteerDataError (OSError)        the gazetteer cannot be built or read
     ├── AssetError (OSError)                the map's offline assets cannot be installed
     ├── StoreError (OSError)                the article store cannot be opened or written
+    │   └── DamagedStoreError               the store file is damaged or not a store: neither read nor written
     ├── ArticleError (ValueError)           an article file cannot be read
     └── IngestError (ValueError)            a file, pasted text or web page cannot become an article
 """
@@ -35,6 +36,14 @@ class AssetError(GeoError, OSError):
 
 class StoreError(GeoError, OSError):
     """The article store is not a database, is too new, or cannot be written."""
+
+
+class DamagedStoreError(StoreError):
+    """The store file is damaged (SQLite finds it malformed) or is not a News Atlas store.
+
+    News Atlas neither reads it further nor writes it; the message names the
+    file and says how to check it, restore a backup or move it away.
+    """
 
 
 class ArticleError(GeoError, ValueError):
