@@ -6,19 +6,25 @@ geoparser reads.
 - ``.md``: optional YAML front matter between ``---`` lines (``id``,
   ``title``, ``author``, ``date`` as ``YYYY-MM-DD``, ``source``, ``url``);
   the text is the body after it, stripped of surrounding blank lines.
-- ``.txt`` (and any other suffix): the file's text, unchanged.  ``id`` is
-  the file stem and ``title`` its first non-empty line.
+- ``.txt``: the file's text, unchanged.  ``id`` is the file stem and
+  ``title`` its first non-empty line.
 
-Files must be UTF-8 (a byte-order mark is accepted and dropped).  Every
-problem raises ``ArticleError`` with a one-line message naming the file.
+Front matter is read safely: YAML anchors and aliases are refused (nine
+levels of nine aliases, the "billion laughs", would expand a 464-byte file
+to hundreds of millions of values), so are Python tags, front matter over
+``MAX_FRONT_MATTER_CHARS`` and values nested deeper than ``_MAX_DEPTH``.  Each
+field becomes text without ever calling ``str()`` on a structure: a list of
+plain values is joined with commas, a mapping is refused, and every field is
+cut at ``MAX_FIELD_CHARS``.
 
 ``parse_markdown`` and ``article_from_text`` turn decoded text into an
-``Article``; ``geo.readers`` (uploads, web pages, other encodings) uses them too.
+``Article`` and raise ``ArticleError`` with a one-line message naming the
+input.  Files are read by ``geo.readers`` (``load_article`` is a shortcut to
+``geo.readers.read_path``), the one reader of every way in.
 """
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import logging
 import re
@@ -43,12 +49,57 @@ _TEXT_FIELDS = ("id", "title", "author", "source", "url")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+#: Longest front matter read, in characters: metadata fields need far less, and YAML parsing is slow.
+MAX_FRONT_MATTER_CHARS = 65_536
+#: Longest text kept from one front-matter field (a long URL still fits).
+MAX_FIELD_CHARS = 2_000
+# How deep front-matter values may nest; PyYAML's composer recurses once per level.
+_MAX_DEPTH = 20
+_MAX_SHOWN = 40
+_SCALARS = (str, int, float, dt.date)  # bool is an int; a datetime is a date
+
+
+class _RefusedYAML(yaml.YAMLError):
+    """Front matter that is valid YAML but that we will not read: what, on which line, and what to do."""
+
+    def __init__(self, what: str, line: int, advice: str) -> None:
+        super().__init__(what)
+        self.what, self.line, self.advice = what, line, advice
+
+
 class _FrontMatterLoader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as strings.
+    """SafeLoader without anchors, aliases or deep nesting, and that leaves timestamps as strings.
 
     PyYAML would turn ``2014-9-6`` or ``2014-09-06 10:00`` into dates; keeping
     them as text lets us insist on ``YYYY-MM-DD`` and quote the bad value.
+    Aliases are refused before anything is built: a few of them, nested,
+    make a few hundred bytes stand for billions of values.
     """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            kind, sign = ("alias", "*") if isinstance(event, yaml.AliasEvent) else ("anchor", "&")
+            raise _RefusedYAML(
+                f"it uses the YAML {kind} {_shown(sign + str(event.anchor))}",
+                line,
+                "anchors and aliases ('&name', '*name') are not allowed, since a few of them can make a small "
+                "file stand for billions of values. Write each value out in full",
+            )
+        self._depth += 1
+        try:
+            if self._depth > _MAX_DEPTH:
+                raise _RefusedYAML(
+                    f"its values nest more than {_MAX_DEPTH} levels deep", line, "Write each field as 'name: text'"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {
@@ -57,13 +108,19 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_article(path: str | Path) -> Article:
-    """Read one article file.
+def load_article(path: str | Path, *, max_bytes: int | None = None) -> Article:
+    """Read one article file, UTF-8 only, with ``geo.readers.read_path``.
+
+    A shortcut for ``read_path(path, max_bytes=max_bytes, utf8_only=True)``;
+    every check of the shared reader applies (regular files only, the size
+    limit, binary and PDF detection).
 
     Parameters
     ----------
     path:
-        A ``.md`` file with optional YAML front matter, or a plain-text file.
+        A ``.md`` file with optional YAML front matter, a ``.txt`` or an ``.html`` file.
+    max_bytes:
+        Refuse larger files; the setting ``max_article_bytes`` when omitted.
 
     Returns
     -------
@@ -73,9 +130,10 @@ def load_article(path: str | Path) -> Article:
 
     Raises
     ------
-    ArticleError
-        When the file is missing, a directory, unreadable, binary, not UTF-8,
-        has bad front matter (YAML or a date not ``YYYY-MM-DD``), or has no text.
+    IngestError
+        When the file is missing, not a regular file, unreadable, too large,
+        binary, not UTF-8, has bad front matter (YAML or a date not
+        ``YYYY-MM-DD``), or has no text.
 
     Examples
     --------
@@ -85,12 +143,12 @@ def load_article(path: str | Path) -> Article:
     >>> article.date
     datetime.date(2014, 5, 29)
     """
-    path = Path(path)
-    text = _read_text(path)
-    label = f"Article file {path}"
-    if path.suffix.lower() in MARKDOWN_SUFFIXES:
-        return parse_markdown(label, text, article_id=path.stem, path=str(path))
-    return article_from_text(label, text, article_id=path.stem, path=str(path))
+    # Imported here: geo.readers builds its articles with this module's parsers.
+    from geo.config import Settings
+    from geo.readers import read_path
+
+    limit = Settings.load().max_article_bytes if max_bytes is None else max_bytes
+    return read_path(path, max_bytes=limit, utf8_only=True)
 
 
 def parse_markdown(label: str, text: str, *, article_id: str, path: str = "") -> Article:
@@ -165,7 +223,7 @@ def article_from_text(
     metadata = metadata or {}
     if not text.strip():
         raise ArticleError(f"{label} has no text. Add the article's text, or leave the file out.")
-    fields = {name: _as_text(metadata.get(name)) for name in _TEXT_FIELDS}
+    fields = {name: _as_text(label, name, metadata.get(name)) for name in _TEXT_FIELDS}
     return Article(
         id=fields["id"] or article_id,
         title=fields["title"] or _first_line_title(text),
@@ -194,7 +252,9 @@ def load_articles(folder: str | Path) -> list[Article]:
     Raises
     ------
     ArticleError
-        When ``folder`` is not a folder, or for the first bad file (see ``load_article``).
+        When ``folder`` is not a folder.
+    IngestError
+        For the first bad file (see ``load_article``).
 
     Examples
     --------
@@ -216,37 +276,11 @@ def article_paths(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise ArticleError(f"Article folder {folder} does not exist or is not a folder. Check the path.")
+    # Anything but a folder is kept, so that a pipe or a broken link named like an article is reported, not skipped.
     return sorted(
-        (p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()),
+        (p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and not p.is_dir()),
         key=lambda p: p.name,
     )
-
-
-def _read_text(path: Path) -> str:
-    """The file's text, decoded as strict UTF-8 with any BOM dropped."""
-    if path.is_dir():
-        raise ArticleError(f"Article file {path} is a directory. Pass a .md or .txt file.")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as err:
-        raise ArticleError(f"Article file {path} does not exist. Check the path.") from err
-    except PermissionError as err:
-        raise ArticleError(f"Article file {path} cannot be read: permission denied. Check its permissions.") from err
-    except OSError as err:
-        raise ArticleError(f"Article file {path} cannot be read: {err.strerror or err}. Check the file.") from err
-    if b"\x00" in data:
-        raise ArticleError(
-            f"Article file {path} is binary (it contains NUL bytes; UTF-16 text does too). Pass a UTF-8 text file."
-        )
-    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    try:
-        return data[bom:].decode("utf-8")
-    except UnicodeDecodeError as err:
-        offset = bom + err.start
-        raise ArticleError(
-            f"Article file {path} is not UTF-8: byte 0x{data[offset]:02x} at byte offset {offset} "
-            f"cannot be decoded. Re-save the file as UTF-8."
-        ) from err
 
 
 def _split_front_matter(label: str, text: str) -> tuple[dict[str, Any], str]:
@@ -263,11 +297,25 @@ def _split_front_matter(label: str, text: str) -> tuple[dict[str, Any], str]:
             f"{label} has bad front matter: it opens with '---' but has no closing '---' line. "
             f"Add one after the front matter."
         ) from err
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        raise ArticleError(
+            f"{label} has front matter of {len(front):,} characters, over the limit of {MAX_FRONT_MATTER_CHARS:,}. "
+            f"Keep only the fields (id, title, author, date, source, url) between the '---' lines."
+        )
     try:
         metadata = handler.load(front, Loader=_FrontMatterLoader)
+    except _RefusedYAML as err:
+        line = _leading_lines(text, stripped) + err.line
+        raise ArticleError(f"{label} has bad front matter: {err.what} on line {line}; {err.advice}.") from err
     except yaml.YAMLError as err:
         raise ArticleError(
             f"{label} has bad front matter: {_describe_yaml_error(err, text, stripped)}. "
+            f"Fix the YAML between the '---' lines."
+        ) from err
+    except ValueError as err:
+        # A value YAML accepts but Python cannot build: an integer of more than 4,300 digits, a bad !!timestamp.
+        raise ArticleError(
+            f"{label} has bad front matter: a value cannot be read ({_shown(str(err), 120)}). "
             f"Fix the YAML between the '---' lines."
         ) from err
     if metadata is None:
@@ -282,8 +330,7 @@ def _split_front_matter(label: str, text: str) -> tuple[dict[str, Any], str]:
 
 def _describe_yaml_error(err: yaml.YAMLError, text: str, stripped: str) -> str:
     """One line: the YAML problem and the file lines it is on."""
-    # The front matter string starts on the opening '---' line, after any leading blank lines.
-    leading_lines = text[: len(text) - len(stripped)].count("\n")
+    leading_lines = _leading_lines(text, stripped)
     parts = []
     for note, mark in (
         (getattr(err, "context", None), getattr(err, "context_mark", None)),
@@ -295,27 +342,69 @@ def _describe_yaml_error(err: yaml.YAMLError, text: str, stripped: str) -> str:
     return ": ".join(parts) or " ".join(str(err).split())
 
 
+def _leading_lines(text: str, stripped: str) -> int:
+    """The blank lines before the opening '---': the front matter's line 1 is the file's line 1 + this."""
+    return text[: len(text) - len(stripped)].count("\n")
+
+
 def _parse_date(label: str, value: Any) -> dt.date | None:
     """The front-matter date: ``None`` when absent, else a ``YYYY-MM-DD`` date."""
-    if value is None or value == "":
+    text = _as_text(label, "date", value)
+    if not text:
         return None
-    text = str(value).strip()
     if _ISO_DATE.fullmatch(text):
         try:
             return dt.date.fromisoformat(text)
         except ValueError as err:
             raise ArticleError(
-                f"{label} has a bad date {text!r} in its front matter ({err}). Write it as YYYY-MM-DD."
+                f"{label} has a bad date {_shown(text)} in its front matter ({err}). Write it as YYYY-MM-DD."
             ) from err
     raise ArticleError(
-        f"{label} has a bad date {text!r} in its front matter: it is not YYYY-MM-DD. "
+        f"{label} has a bad date {_shown(text)} in its front matter: it is not YYYY-MM-DD. "
         f"Write it as YYYY-MM-DD, e.g. 2014-05-29."
     )
 
 
-def _as_text(value: Any) -> str:
-    """A front-matter value as a string; absent or null is ``""``."""
-    return "" if value is None else str(value).strip()
+def _as_text(label: str, name: str, value: Any) -> str:
+    """A front-matter field as at most ``MAX_FIELD_CHARS`` of text; absent or null is ``""``.
+
+    A list of plain values is joined with commas (``author: [Ann, Bob]``),
+    taking items only until the cap, so a structure is never turned into
+    text whole.  A mapping, a nested list or binary data is refused.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, _SCALARS):
+        return _capped(label, name, str(value).strip())
+    if isinstance(value, list) and all(item is None or isinstance(item, _SCALARS) for item in value):
+        parts: list[str] = []
+        size = 0
+        for item in value:
+            part = "" if item is None else str(item).strip()
+            if part:
+                parts.append(part)
+                size += len(part) + 2
+            if size > MAX_FIELD_CHARS:
+                break
+        return _capped(label, name, ", ".join(parts))
+    what = {dict: "a mapping ('key: value' pairs)", list: "a list holding lists or mappings", bytes: "binary data"}
+    raise ArticleError(
+        f"{label} has bad front matter: the field {_shown(name)} is "
+        f"{what.get(type(value), 'a ' + type(value).__name__)}, not text. Write it as '{name}: text'."
+    )
+
+
+def _capped(label: str, name: str, text: str) -> str:
+    """``text`` cut to ``MAX_FIELD_CHARS`` characters, saying so in the log."""
+    if len(text) <= MAX_FIELD_CHARS:
+        return text
+    logger.info("%s: front-matter field %s has %d characters; keeping %d", label, name, len(text), MAX_FIELD_CHARS)
+    return text[:MAX_FIELD_CHARS]
+
+
+def _shown(value: str, limit: int = _MAX_SHOWN) -> str:
+    """``value`` quoted for a one-line message, cut short."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
 def _first_line_title(text: str) -> str:

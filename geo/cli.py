@@ -27,9 +27,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from geo.articles import load_article
 from geo.config import PROJECT_DIR, SETTINGS, Settings
-from geo.exc import ArticleError, ConfigurationError, GeoError
+from geo.exc import ConfigurationError, GeoError, IngestError
 from geo.export import PLACE_COLUMNS, FormulaSafeWriter, place_cells, place_feature
 from geo.models import GeocodedMention
 from geo.pipeline import Geoparser
@@ -141,7 +140,15 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser(
         "extract", parents=[common], help="Geoparse article files and write the mentions to stdout."
     )
-    extract.add_argument("files", nargs="+", metavar="FILE", help="Article files: .md with front matter, or .txt.")
+    extract.add_argument(
+        "files", nargs="+", metavar="FILE",
+        help="Article files: .md with front matter, .txt or .html, read as `ingest` reads them (UTF-8 only, "
+        "unless --any-encoding).",
+    )  # fmt: skip
+    extract.add_argument(
+        "--any-encoding", action="store_true",
+        help="Read text in other encodings than UTF-8 too (Latin-1, Windows-1252...), detected as `ingest` does.",
+    )  # fmt: skip
     extract.add_argument(
         "--format",
         choices=FORMATS,
@@ -321,14 +328,16 @@ def _install_assets(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
-    """``extract``: geoparse each file, keep going past bad ones."""
+    """``extract``: geoparse each file, keep going past bad ones (named on stderr; exit 2)."""
+    from geo.readers import read_path
+
     geoparser = Geoparser.from_settings(settings)
     writer = _WRITERS[args.format](sys.stdout)
     failed = False
     for source in args.files:
         try:
-            article = load_article(source)
-        except ArticleError as err:
+            article = read_path(source, max_bytes=settings.max_article_bytes, utf8_only=not args.any_encoding)
+        except IngestError as err:
             _error(str(err))
             failed = True
             continue

@@ -14,7 +14,8 @@ when it yields only common Western letters, since charset-normalizer often
 rates DOS, Mac or Central European code pages a little higher on short
 Western text ("Hķnin-Beaumont" in cp775).  Hungarian Windows-1250 text,
 whose "ő" and "ű" read as Western "õ" and "û", is misread this way; such
-files should be saved as UTF-8.
+files should be saved as UTF-8.  With ``utf8_only`` (``python -m geo
+extract``), only UTF-8 is read, after the same refusal of non-text formats.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ _WESTERN_CHARS = frozenset(
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
-def decode_text(label: str, data: bytes, *, charset: str = "") -> str:
+def decode_text(label: str, data: bytes, *, charset: str = "", utf8_only: bool = False) -> str:
     """The text of ``data``, decoded as the module docstring describes.
 
     Parameters
@@ -76,6 +77,9 @@ def decode_text(label: str, data: bytes, *, charset: str = "") -> str:
         The encoding the sender declared (HTTP ``charset``, ``<meta charset>``),
         tried when ``data`` is not UTF-8; ISO-8859-1 and ASCII read as
         Windows-1252, as browsers do.
+    utf8_only:
+        Accept UTF-8 only (with or without its byte-order mark): no other
+        byte-order mark, declared charset or guess.
 
     Returns
     -------
@@ -86,7 +90,8 @@ def decode_text(label: str, data: bytes, *, charset: str = "") -> str:
     ------
     IngestError
         For a PDF, Office file, archive or image; NUL bytes; bytes a byte-order
-        mark promises but that do not decode; or no recognisable encoding.
+        mark promises but that do not decode; or no recognisable encoding (or
+        not UTF-8, with ``utf8_only``).
 
     Examples
     --------
@@ -97,6 +102,8 @@ def decode_text(label: str, data: bytes, *, charset: str = "") -> str:
     for signature, what in _SIGNATURES:
         if stripped.startswith(signature):
             raise IngestError(f"{label} is {what}, not text; {_SAVE_AS_TEXT}.")
+    if utf8_only:
+        return _strict_utf8(label, data)
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -129,6 +136,30 @@ def decode_text(label: str, data: bytes, *, charset: str = "") -> str:
         )
     logger.info("%s is not UTF-8; decoded it as %s, as detected", label, guess[0])
     return guess[1]
+
+
+def _strict_utf8(label: str, data: bytes) -> str:
+    """``data`` as UTF-8, with any UTF-8 byte-order mark dropped; anything else is refused."""
+    for bom, codec in _BOMS:
+        if codec != "utf-8-sig" and data.startswith(bom):
+            raise IngestError(
+                f"{label} is {codec.upper()} (it starts with a {codec.upper()} byte-order mark), not UTF-8. "
+                f"Re-save the file as UTF-8."
+            )
+    if b"\x00" in data:
+        raise IngestError(
+            f"{label} is binary, not text (it contains NUL bytes; so does UTF-16 text). Re-save it as UTF-8 text, "
+            f"or {_SAVE_AS_TEXT}."
+        )
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return data[bom:].decode("utf-8")
+    except UnicodeDecodeError as err:
+        offset = bom + err.start
+        raise IngestError(
+            f"{label} is not UTF-8: byte 0x{data[offset]:02x} at byte offset {offset} cannot be decoded. "
+            f"Re-save the file as UTF-8."
+        ) from err
 
 
 def guess_encoding(data: bytes) -> tuple[str, str] | None:

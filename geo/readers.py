@@ -18,9 +18,14 @@ Formats, by the file name's suffix (a web page by its Content-Type):
   HTML document.  PDFs, Office files, archives and images are refused by
   their leading bytes whatever their name.
 
-Unlike ``geo.articles``, which insists on UTF-8, any encoding that
-``geo.decoding`` recognises is read (UTF-8, UTF-16/32 with a byte-order
-mark, a declared charset, or charset-normalizer's guess).
+Every way in goes through the same checks and messages: a file must be a
+regular file (a pipe, device, socket, folder, broken link or link loop is
+named for what it is, and never opened in a way that could wait), and at
+most ``max_bytes + 1`` bytes are ever read, so ``/dev/zero``, a growing file
+or a huge page cannot exhaust memory.  Any encoding that ``geo.decoding``
+recognises is read (UTF-8, UTF-16/32 with a byte-order mark, a declared
+charset, or charset-normalizer's guess); ``read_path(..., utf8_only=True)``
+(``python -m geo extract``) accepts UTF-8 only.
 
 Article ids are safe slugs (``article_id``); error messages show names with
 ``repr`` so control and bidirectional characters cannot reach a terminal.
@@ -29,9 +34,11 @@ Article ids are safe slugs (``article_id``); error messages show names with
 from __future__ import annotations
 
 import dataclasses
+import errno
 import glob
 import hashlib
 import logging
+import os
 import re
 import stat
 import unicodedata
@@ -41,6 +48,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from geo.articles import article_from_text, parse_markdown
+from geo.config import Settings
 from geo.decoding import decode_text, html_charset
 from geo.exc import ArticleError, IngestError
 from geo.models import Article
@@ -63,7 +71,18 @@ _MAX_ID = 80
 _MAX_TITLE = 200
 _MAX_SHOWN = 120
 _GLOB_MAGIC = re.compile(r"[*?[]")
-_LOOKS_LIKE_HTML = re.compile(r"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+_BLANK = re.compile(r"\s*")
+_HTML_START = re.compile(r"<(!doctype\s+html|html[\s>])", re.IGNORECASE)
+_CHUNK = 1 << 20
+# Open without waiting (a pipe with no writer), without becoming a terminal's reader, and not inherited.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+_NOT_FILES = (
+    (stat.S_ISDIR, "is a folder, not a file. Pass the .txt, .md or .html files in it."),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a file: reading it would wait for a writer. Pass a text file."),
+    (stat.S_ISCHR, "is a character device (as /dev/zero is), not a file. Pass a text file."),
+    (stat.S_ISBLK, "is a block device (a disk), not a file. Pass a text file."),
+    (stat.S_ISSOCK, "is a socket, not a file. Pass a text file."),
+)
 
 
 def read_bytes(name: str, data: bytes, *, max_bytes: int, source: str = "", url: str = "") -> Article:
@@ -105,10 +124,13 @@ def read_bytes(name: str, data: bytes, *, max_bytes: int, source: str = "", url:
     return _read(f"Article file {_show(name)}", name, data, kind=kind, max_bytes=max_bytes, source=source, url=url)
 
 
-def read_path(path: str | Path, *, max_bytes: int) -> Article:
-    """Read an article file from disk.
+def read_path(path: str | Path, *, max_bytes: int, utf8_only: bool = False) -> Article:
+    """Read an article file from disk: ``python -m geo extract``, ``ingest`` and the seeds.
 
-    The size is checked before reading, so an over-size file costs nothing.
+    Only regular files are read.  The file is opened without blocking, its
+    kind and size are checked on the open file, and at most ``max_bytes + 1``
+    bytes are read, so a pipe, a device, a file that grows or a sparse giant
+    costs nothing.
 
     Parameters
     ----------
@@ -117,6 +139,8 @@ def read_path(path: str | Path, *, max_bytes: int) -> Article:
         suffixes: see the module docstring).
     max_bytes:
         Refuse files larger than this (setting ``max_article_bytes``).
+    utf8_only:
+        Refuse text that is not UTF-8 instead of detecting its encoding.
 
     Returns
     -------
@@ -126,8 +150,9 @@ def read_path(path: str | Path, *, max_bytes: int) -> Article:
     Raises
     ------
     IngestError
-        When the file is missing, a folder, not a regular file, unreadable, too
-        large, or its content cannot be read (see ``read_bytes``).
+        When the file is missing, a folder, a pipe, device or socket, a broken
+        or looping symbolic link, unreadable, too large, or its content cannot
+        be read (see ``read_bytes``).
 
     Examples
     --------
@@ -138,28 +163,13 @@ def read_path(path: str | Path, *, max_bytes: int) -> Article:
     """
     path = Path(path)
     label = f"Article file {_show(str(path))}"
-    try:
-        # stat() before open(): opening a pipe would wait for a writer, and an over-size file is refused unread.
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise IngestError(f"{label} is a folder, not a file. Pass the .txt, .md or .html files in it.")
-        if not stat.S_ISREG(info.st_mode):
-            raise IngestError(f"{label} is not a regular file (a device, pipe or socket). Pass a text file.")
-        _check_size(label, info.st_size, max_bytes)
-        with path.open("rb") as file:
-            # One byte more than allowed: a file that grew since stat() is still refused.
-            data = file.read(max_bytes + 1)
-    except FileNotFoundError as err:
-        raise IngestError(f"{label} does not exist. Check the path.") from err
-    except PermissionError as err:
-        raise IngestError(f"{label} cannot be read: permission denied. Check its permissions.") from err
-    except OSError as err:
-        raise IngestError(f"{label} cannot be read: {err.strerror or err}. Check the file.") from err
-    article = _read(label, path.name, data, kind=_KINDS.get(path.suffix.lower(), "auto"), max_bytes=max_bytes)
+    data = _read_file(label, path, max_bytes)
+    kind = _KINDS.get(path.suffix.lower(), "auto")
+    article = _read(label, path.name, data, kind=kind, max_bytes=max_bytes, utf8_only=utf8_only)
     return dataclasses.replace(article, path=str(path))
 
 
-def read_pasted(title: str, text: str) -> Article:
+def read_pasted(title: str, text: str, *, max_bytes: int | None = None) -> Article:
     """Make an article from pasted text and a title.
 
     Parameters
@@ -169,6 +179,9 @@ def read_pasted(title: str, text: str) -> Article:
     text:
         The article's text.  Windows line ends become ``\\n`` and surrounding
         blank space is dropped.
+    max_bytes:
+        Refuse texts longer than this in UTF-8 (setting ``max_article_bytes``,
+        read from the environment when omitted).
 
     Returns
     -------
@@ -179,17 +192,21 @@ def read_pasted(title: str, text: str) -> Article:
     Raises
     ------
     IngestError
-        When the text is empty or only blank space.
+        When the text is empty or only blank space, too large, or holds NUL characters (binary data).
 
     Examples
     --------
     >>> read_pasted("Riots in Calais", "Police cleared the camp in Calais.").id
     'riots-in-calais-82edbfb7'
     """
+    title, text = _encodable(title), _encodable(text)
     label = f"Pasted article {_show(title.strip())}" if title.strip() else "Pasted text"
+    _check_size(label, len(text.encode("utf-8")), Settings.load().max_article_bytes if max_bytes is None else max_bytes)
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise IngestError(f"{label} has no text. Paste the article's text, then add it.")
+    if "\x00" in text:
+        raise IngestError(f"{label} holds NUL characters, so it is binary data, not text. Paste the article's text.")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
     article = _build(article_from_text, label, text, article_id="", metadata={"title": title})
     stem = _slug(article.title)[: _MAX_ID - len(digest) - 1].rstrip("-") or "pasted"
@@ -297,19 +314,20 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[Path], list[tuple[str, st
     wanted = "no .txt, .md, .markdown, .html or .htm files"
     for given in inputs:
         path = Path(given)
-        if path.is_file():
-            matches = [path]
-        elif path.is_dir():
+        if path.is_dir():
             matches = _article_files(path)
             if not matches:
                 problems.append((given, f"is a folder with {wanted}"))
+        elif os.path.lexists(path):
+            # Whatever it is (a file, a pipe, a broken link, a link loop), the reader says what is wrong with it.
+            matches = [path]
         elif _GLOB_MAGIC.search(given):
             matches = []
             for hit in sorted(glob.glob(given, recursive=True)):
                 candidate = Path(hit)
                 if candidate.is_dir():
                     matches.extend(_article_files(candidate))
-                elif candidate.is_file() and candidate.suffix.lower() in _KINDS:
+                elif candidate.suffix.lower() in _KINDS:
                     matches.append(candidate)
             if not matches:
                 problems.append((given, f"matches {wanted}"))
@@ -317,7 +335,8 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[Path], list[tuple[str, st
             matches = []
             problems.append((given, "does not exist; check the path"))
         for match in matches:
-            key = match.resolve()
+            # realpath, unlike Path.resolve, does not raise on a link loop (which read_path then reports).
+            key = os.path.realpath(match)
             if key not in seen:
                 seen.add(key)
                 found.append(match)
@@ -334,16 +353,18 @@ def _read(
     source: str = "",
     url: str = "",
     charset: str = "",
+    utf8_only: bool = False,
 ) -> Article:
     """The shared core: check, decode and parse ``data``; ``label`` names it in messages."""
     _check_size(label, len(data), max_bytes)
     if not data:
         raise IngestError(f"{label} is empty (0 bytes). Add the article's text, or leave it out.")
-    text = decode_text(label, data, charset=charset or (html_charset(data) if kind in {"html", "auto"} else ""))
+    declared = charset or (html_charset(data) if kind in {"html", "auto"} else "")
+    text = decode_text(label, data, charset=declared, utf8_only=utf8_only)
     if not text.strip():
         raise IngestError(f"{label} has only blank space, no text. Add the article's text, or leave it out.")
     if kind == "auto":
-        kind = "html" if _LOOKS_LIKE_HTML.match(text) else "text"
+        kind = "html" if _looks_like_html(text) else "text"
         logger.info("%s has no known suffix; reading it as %s", label, kind)
     default_id = article_id(name)
     if kind == "html":
@@ -377,21 +398,106 @@ def _build(build: Callable[..., Article], label: str, text: str, **kwargs: Any) 
         raise IngestError(str(err)) from err
 
 
-def _check_size(label: str, size: int, max_bytes: int) -> None:
+def _check_size(label: str, size: int, max_bytes: int, *, exact: bool = True) -> None:
     if size > max_bytes:
+        how_big = f"{size:,} bytes, over" if exact else "more than"
         raise IngestError(
-            f"{label} is too large: {size:,} bytes, over the limit of {max_bytes:,} bytes. "
+            f"{label} is too large: {how_big} the limit of {max_bytes:,} bytes. "
             f"Split the article, or raise NEWS_ATLAS_MAX_ARTICLE_BYTES."
         )
 
 
+def _read_file(label: str, path: Path, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` bytes of a regular file, or an ``IngestError`` saying what the path is instead."""
+    try:
+        # stat() first: a device or pipe is refused without being opened, an over-size file without being read.
+        _check_regular(label, os.stat(path))
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as err:
+        raise IngestError(f"{label} {_open_problem(path, err)}") from err
+    try:
+        info = os.fstat(fd)
+        _check_regular(label, info)  # it may have been replaced since stat()
+        _check_size(label, info.st_size, max_bytes)
+        chunks: list[bytes] = []
+        size = 0
+        # One byte more than allowed: a file that grows while it is read, or whose size stat() does not know
+        # (/proc), is still refused.
+        while size <= max_bytes:
+            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as err:
+        raise IngestError(f"{label} cannot be read: {err.strerror or err}. Check the file.") from err
+    finally:
+        os.close(fd)
+    _check_size(label, size, max_bytes, exact=False)
+    return b"".join(chunks)
+
+
+def _check_regular(label: str, info: os.stat_result) -> None:
+    """Refuse anything but a regular file, saying what it is."""
+    for test, reason in _NOT_FILES:
+        if test(info.st_mode):
+            raise IngestError(f"{label} {reason}")
+    if not stat.S_ISREG(info.st_mode):
+        raise IngestError(f"{label} is not a regular file. Pass a text file.")
+
+
+def _open_problem(path: Path, err: OSError) -> str:
+    """Why ``path`` could not be opened, for the message after its label."""
+    if err.errno == errno.ENOENT and os.path.islink(path):
+        target = _show(os.readlink(path))
+        return f"is a broken symbolic link: its target {target} does not exist. Fix or remove the link."
+    if err.errno == errno.ENOENT:
+        return "does not exist. Check the path."
+    if err.errno == errno.ELOOP:
+        return "is a symbolic link that loops (too many levels of symbolic links). Fix or remove the link."
+    if err.errno == errno.ENOTDIR:
+        return "does not exist: a part of its path is a file, not a folder. Check the path."
+    if err.errno in {errno.EACCES, errno.EPERM}:
+        return "cannot be read: permission denied. Check its permissions."
+    if err.errno == errno.ENXIO:
+        return "is a socket or a device with nothing behind it, not a file. Pass a text file."
+    return f"cannot be read: {err.strerror or err}. Check the file."
+
+
+def _looks_like_html(text: str) -> bool:
+    """True when ``text`` starts, after blank space and comments, like an HTML document.
+
+    A loop, not one regular expression: ``\\s*(<!--.*?-->\\s*)*<html`` backtracks
+    exponentially over a run of comments that is not followed by ``<html``.
+    """
+    pos = _BLANK.match(text).end()  # type: ignore[union-attr]  # \s* always matches
+    while text.startswith("<!--", pos):
+        end = text.find("-->", pos + 4)
+        if end < 0:
+            return False
+        pos = _BLANK.match(text, end + 3).end()  # type: ignore[union-attr]
+    return _HTML_START.match(text, pos) is not None
+
+
+def _encodable(text: str) -> str:
+    """``text`` with any lone surrogate (which UTF-8 and SQLite cannot hold) replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
 def _article_files(folder: Path) -> list[Path]:
-    """The readable files under ``folder``, recursively, sorted, skipping hidden files and folders."""
+    """The article files under ``folder``, recursively, sorted, skipping hidden files and folders.
+
+    Anything but a folder is kept, so that a pipe or a broken link named like an article is reported, not skipped.
+    """
     return sorted(
         path
         for path in folder.rglob("*")
         if path.suffix.lower() in _KINDS
-        and path.is_file()
+        and not path.is_dir()
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     )
 

@@ -1,15 +1,16 @@
-"""Tests for geo.articles: article files -> Article, and the errors for bad files."""
+"""Tests for geo.articles: article files and Markdown -> Article, safe front matter, and the errors for bad input."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
 from geo.articles import load_article, load_articles
 from geo.config import Settings
-from geo.exc import ArticleError
+from geo.exc import ArticleError, IngestError
 
 DATA = Path(__file__).parent / "data"
 SEED_DIR = Settings.load(environ={}).articles_dir
@@ -98,15 +99,15 @@ def test_load_article_accepts_str_path() -> None:
 
 BAD = [
     (DATA / "no-such-article.md", ["does not exist"]),
-    (DATA, ["is a directory"]),
-    (DATA / "binary.txt", ["binary", "NUL"]),
+    (DATA, ["is a folder"]),
+    (DATA / "binary.txt", ["ZIP archive", "not text"]),
     (DATA / "latin1.txt", ["not UTF-8", "byte offset 3", "0xe9"]),
     (DATA / "bad-yaml.md", ["bad front matter", "flow sequence on line 3", "on line 4"]),
     (DATA / "unclosed.md", ["bad front matter", "closing '---'"]),
     (DATA / "bad-date.md", ["bad date", "06/09/2014", "YYYY-MM-DD"]),
     (DATA / "impossible-date.md", ["bad date", "2014-13-45", "YYYY-MM-DD"]),
     (DATA / "empty.md", ["no text"]),
-    (DATA / "empty.txt", ["no text"]),
+    (DATA / "empty.txt", ["is empty"]),
 ]
 
 
@@ -127,7 +128,7 @@ BAD = [
     ],
 )
 def test_load_bad_article(path: Path, reasons: list[str]) -> None:
-    with pytest.raises(ArticleError) as excinfo:
+    with pytest.raises(IngestError) as excinfo:
         load_article(path)
     message = str(excinfo.value)
     assert str(path) in message
@@ -137,20 +138,20 @@ def test_load_bad_article(path: Path, reasons: list[str]) -> None:
 
 
 def test_unreadable_article(monkeypatch: pytest.MonkeyPatch) -> None:
-    # chmod cannot stop root from reading, so fake the permission error.
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    # chmod cannot stop root from reading, so fake the permission error of opening the file.
+    def refuse(path: object, *args: object, **kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     path = DATA / "plain.txt"
-    with pytest.raises(ArticleError, match="permission denied") as excinfo:
+    with pytest.raises(IngestError, match="permission denied") as excinfo:
         load_article(path)
     assert str(path) in str(excinfo.value)
     assert isinstance(excinfo.value.__cause__, PermissionError)
 
 
 def test_errors_wrap_the_lower_level_error() -> None:
-    with pytest.raises(ArticleError) as excinfo:
+    with pytest.raises(IngestError) as excinfo:
         load_article(DATA / "latin1.txt")
     assert isinstance(excinfo.value.__cause__, UnicodeDecodeError)
     assert isinstance(excinfo.value, ValueError)

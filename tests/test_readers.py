@@ -277,7 +277,7 @@ def test_read_path_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     with pytest.raises(IngestError) as excinfo:
         read_path(pipe, max_bytes=LIMIT)
-    one_line_message(excinfo, "not a regular file")
+    one_line_message(excinfo, "named pipe (FIFO)")
 
 
 def test_read_path_over_size_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -298,10 +298,10 @@ def test_read_path_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     path = tmp_path / "secret.txt"
     path.write_text("Calais", encoding="utf-8")
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(opened: object, *args: object, **kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied", str(opened))
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(IngestError) as excinfo:
         read_path(path, max_bytes=LIMIT)
     one_line_message(excinfo, "permission denied")
