@@ -1,76 +1,44 @@
-"""Geoparsing quality on the LGL development corpus (../shared/corpus/lgl-dev.jsonl).
+"""Geoparsing quality on the development corpora (../shared/corpus): LGL and GeoVirus side by side.
 
-Prints recognition precision / recall / F1 (exact span and any overlap),
-resolution accuracy@161 km over recognised gold toponyms, mean and median
-error, and end-to-end accuracy@161, as defined in the corpus README.
-Predictions on spans the annotators left unresolved (streets, buildings)
-count as neither right nor wrong.
+Prints, for each corpus, recognition precision / recall / F1 (exact span and
+any overlap), resolution accuracy@161 km over recognised gold toponyms, mean
+and median error, and end-to-end accuracy@161 (``geo.evaluate``).  GeoVirus
+is scored without demonyms, which its gold does not annotate.
 
-``--recogniser spacy`` swaps our recogniser for spaCy's ``en_core_web_sm``
-NER (GPE, LOC, FAC and NORP entities) in front of the same resolver: the
-baseline that decided we do without a statistical NER model.
+``--ablate`` switches off, one at a time, each recognition rule and step
+(``geo.rules.RULES``, ``geo.rules.STEPS``) and each word list of
+``geo/data/lexicon.toml``, and prints what that changes on each corpus: a
+rule earns its place on both.  ``--ablate-entries LIST`` does the same for
+every entry of one word list, printing the entries whose removal changes
+anything, with the articles they change.  ``--record`` writes the figures
+the regression test (tests/test_quality.py) holds the geoparser to.
+``--recogniser spacy`` puts spaCy's ``en_core_web_sm`` NER in front of our
+resolver: the baseline that decided we do without a statistical NER model.
 
-    python bench/quality.py [--corpus PATH] [--adjectives] [--recogniser ours|spacy] [--errors N]
+    python bench/quality.py [--adjectives] [--errors N] [--ablate] [--ablate-entries LIST]
+                            [--record] [--recogniser ours|spacy] [--write docs/BENCHMARKS.md]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.config import PROJECT_DIR, Settings  # noqa: E402
+from geo.evaluate import CORPORA, Corpus, Geoparse, Scores, evaluate, read_corpus  # noqa: E402
 from geo.gazetteer.base import normalise_name  # noqa: E402
-from geo.models import GeocodedMention, Mention, Place  # noqa: E402
+from geo.models import GeocodedMention, Mention  # noqa: E402
 from geo.pipeline import Geoparser  # noqa: E402
-from geo.resolve import distance_km, resolve_mentions  # noqa: E402
+from geo.resolve import resolve_mentions  # noqa: E402
+from geo.rules import RULES, STEPS, Lexicon, without  # noqa: E402
 
-DEFAULT_CORPUS = PROJECT_DIR.parent / "shared" / "corpus" / "lgl-dev.jsonl"
-ACCURACY_KM = 161.0
-
-
-@dataclass
-class Scores:
-    """Counts over a corpus, and the figures made from them."""
-
-    gold: int = 0
-    predicted: int = 0
-    exact: int = 0
-    overlap_predicted: int = 0
-    overlap_gold: int = 0
-    errors_km: list[float] = field(default_factory=list)
-    unplaced: int = 0
-    false_positives: list[str] = field(default_factory=list)
-    misses: list[str] = field(default_factory=list)
-
-    def figures(self) -> dict[str, float]:
-        precision = self.exact / self.predicted if self.predicted else 0.0
-        recall = self.exact / self.gold if self.gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        overlap_p = self.overlap_predicted / self.predicted if self.predicted else 0.0
-        overlap_r = self.overlap_gold / self.gold if self.gold else 0.0
-        overlap_f1 = 2 * overlap_p * overlap_r / (overlap_p + overlap_r) if overlap_p + overlap_r else 0.0
-        within = sum(1 for e in self.errors_km if e <= ACCURACY_KM)
-        resolved = len(self.errors_km) + self.unplaced
-        return {
-            "precision": precision,
-            "recall": recall,
-            "f1": f1,
-            "overlap_f1": overlap_f1,
-            "acc161": within / resolved if resolved else 0.0,
-            "mean_km": statistics.fmean(self.errors_km) if self.errors_km else 0.0,
-            "median_km": statistics.median(self.errors_km) if self.errors_km else 0.0,
-            "end_to_end_acc161": within / self.gold if self.gold else 0.0,
-        }
-
-
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
+RECORD = PROJECT_DIR / "tests" / "data" / "quality.json"
+COLUMNS = ("precision", "recall", "f1", "overlap_f1", "acc161", "mean_km", "median_km", "end_to_end_acc161")
 
 
 class SpacyGeoparser:
@@ -89,7 +57,7 @@ class SpacyGeoparser:
                 continue
         else:
             raise SystemExit("quality: no en_core_web_sm model installed (make install-bench)")
-        self.gazetteer = parser.gazetteer
+        self.parser = parser
 
     def geoparse(self, text: str) -> list[GeocodedMention]:
         whole = (0, len(text))  # the parser is excluded, so spaCy gives no sentences here
@@ -99,83 +67,127 @@ class SpacyGeoparser:
             for ent in self.nlp(text).ents
             if ent.label_ in self.LABELS
         ]
-        return resolve_mentions(mentions, self.gazetteer)
+        return resolve_mentions(mentions, self.parser.gazetteer, words=self.parser.words)
 
 
-def score_article(article: dict, parser: Geoparser | SpacyGeoparser, scores: Scores) -> None:
-    """Add one annotated article's counts to ``scores``."""
-    text = article["text"]
-    gold = {(t["start"], t["end"]): t for t in article["toponyms"]}
-    unresolved = [(u["start"], u["end"]) for u in article["unresolved"]]
-    predicted = {}
-    for geocoded in parser.geoparse(text):
-        span = (geocoded.mention.start, geocoded.mention.end)
-        if span in gold or not any(_overlaps(span, u) for u in unresolved):
-            predicted[span] = geocoded.place
-    scores.gold += len(gold)
-    scores.predicted += len(predicted)
-    for span in predicted:
-        if any(_overlaps(span, g) for g in gold):
-            scores.overlap_predicted += 1
-        if span not in gold:
-            scores.false_positives.append(f"{article['id']}: {text[span[0] : span[1]]!r}")
-    for span, toponym in gold.items():
-        if any(_overlaps(span, p) for p in predicted):
-            scores.overlap_gold += 1
-        if span not in predicted:
-            scores.misses.append(f"{article['id']}: {toponym['name']!r} ({toponym.get('fcode', '')})")
-            continue
-        scores.exact += 1
-        place: Place | None = predicted[span]
-        if place is None:
-            scores.unplaced += 1
-            continue
-        gold_place = Place(toponym["name"], toponym["lat"], toponym["lon"], "", "", None, "gold")
-        scores.errors_km.append(distance_km(place, gold_place))
+def figures_row(label: str, corpus: Corpus, scores: Scores) -> str:
+    f = scores.figures()
+    cells = [f"{f[c]:.0f}" if c.endswith("_km") else f"{f[c]:.3f}" for c in COLUMNS]
+    return f"| {label} | {corpus.name} | " + " | ".join(cells) + " |"
 
 
-def evaluate(corpus: Path, parser: Geoparser | SpacyGeoparser) -> Scores:
-    """Score the parser over every article of the corpus."""
-    scores = Scores()
-    with corpus.open(encoding="utf-8") as handle:
-        for line in handle:
-            score_article(json.loads(line), parser, scores)
-    return scores
+def quality_table(rows: list[tuple[str, Corpus, Scores]]) -> str:
+    lines = [
+        "| system | corpus | P | R | F1 | overlap F1 | Acc@161 | mean km | median km | end-to-end Acc@161 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [figures_row(label, corpus, scores) for label, corpus, scores in rows]
+    lines.append("")
+    lines += [
+        f"{corpus.name}: {s.gold:,} gold toponyms, {s.predicted:,} predicted, {s.exact:,} exact, "
+        f"{s.unplaced} recognised but not placed"
+        for label, corpus, s in rows
+        if label == rows[0][0]
+    ]
+    return "\n".join(lines)
+
+
+def ablation_table(parser: Geoparser, corpora: dict[Corpus, list[dict]]) -> str:
+    """F1 and end-to-end Acc@161 on each corpus with each rule, step and word list switched off."""
+
+    def run(variant: Geoparser) -> list[tuple[float, float]]:
+        results = []
+        for corpus, articles in corpora.items():
+            f = evaluate(corpus, variant.geoparse, articles).figures()
+            results.append((f["f1"], f["end_to_end_acc161"]))
+        return results
+
+    baseline = run(parser)
+    names = " | ".join(f"{c.name} F1 | {c.name} e2e" for c in corpora)
+    lines = [f"| switched off | {names} |", "|---|" + "---|" * (2 * len(corpora))]
+    lines.append("| nothing (baseline) | " + " | ".join(f"{f:.3f} | {e:.3f}" for f, e in baseline) + " |")
+    variants: list[tuple[str, Geoparser]] = [
+        (f"rule `{name}`", _variant(parser, disabled=parser.disabled | {name})) for name in (*RULES, *STEPS)
+    ]
+    variants += [
+        (f"list `{name}`", _variant(parser, lexicon=without(parser.lexicon, name))) for name in Lexicon.__slots__
+    ]
+    for label, variant in variants:
+        cells = [
+            f"{f - bf:+.3f} | {e - be:+.3f}" for (f, e), (bf, be) in zip(run(variant), baseline, strict=True)
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Each row: the change from the baseline when that one rule, step or word list is switched off.")
+    lines.append("A negative figure is what the rule brings; a positive one is what it costs.")
+    return "\n".join(lines)
+
+
+def entry_ablation(parser: Geoparser, corpora: dict[Corpus, list[dict]], list_name: str) -> str:
+    """For each entry of a word list: the articles whose result changes without it."""
+    lexicon = parser.lexicon
+    lines = [f"Entries of `{list_name}` whose removal changes a result (articles changed, exact matches gained):"]
+    for entry in sorted(getattr(lexicon, list_name)):
+        smaller = replace(lexicon, **{list_name: getattr(lexicon, list_name) - {entry}})
+        variant = _variant(parser, lexicon=smaller)
+        changed = []
+        for corpus, articles in corpora.items():
+            touched = [a for a in articles if entry.split()[0] in a["text"].lower()]
+            before = evaluate(corpus, parser.geoparse, touched)
+            after = evaluate(corpus, variant.geoparse, touched)
+            if (before.exact, before.predicted) != (after.exact, after.predicted):
+                changed.append(f"{corpus.name} {after.exact - before.exact:+d} exact, "
+                               f"{after.predicted - before.predicted:+d} predicted")  # fmt: skip
+        if changed:
+            lines.append(f"- {entry!r}: " + "; ".join(changed))
+    return "\n".join(lines)
+
+
+def _variant(parser: Geoparser, **changes: object) -> Geoparser:
+    options = {"lexicon": parser.lexicon, "words": parser.words, "disabled": parser.disabled, **changes}
+    return Geoparser(parser.gazetteer, settings=parser.settings, **options)  # type: ignore[arg-type]
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    arguments.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    arguments.add_argument("--adjectives", action="store_true", help="map nationality adjectives (LGL's convention)")
+    arguments.add_argument("--adjectives", action="store_true", help="map every nationality adjective too")
     arguments.add_argument("--recogniser", choices=["ours", "spacy"], default="ours")
-    arguments.add_argument("--errors", type=int, default=0, help="print this many false positives and misses")
+    arguments.add_argument("--errors", type=int, default=0, help="print this many errors of each kind")
+    arguments.add_argument("--ablate", action="store_true", help="switch each rule and word list off in turn")
+    arguments.add_argument("--ablate-entries", metavar="LIST", help="switch each entry of one word list off in turn")
+    arguments.add_argument("--record", action="store_true", help=f"write the figures to {RECORD.name} for the tests")
+    arguments.add_argument("--write", type=Path, help="also put the report between the quality markers of this file")
     options = arguments.parse_args(argv)
-    if not options.corpus.is_file():
-        sys.stderr.write(f"quality: corpus not found at {options.corpus}; pass --corpus.\n")
+    missing = [c.path for c in CORPORA if not c.path.is_file()]
+    if missing:
+        sys.stderr.write(f"quality: corpus not found: {', '.join(map(str, missing))}\n")
         return 2
-    parser: Geoparser | SpacyGeoparser = Geoparser.from_settings(
-        Settings.load(adjectives=options.adjectives, online=False)
-    )
-    label = "News Atlas, adjectives mapped" if options.adjectives else "News Atlas, default settings"
+    corpora = {corpus: read_corpus(corpus.path) for corpus in CORPORA}
+    parser = Geoparser.from_settings(Settings.load(adjectives=options.adjectives, online=False))
+    label = "News Atlas, every adjective mapped" if options.adjectives else "News Atlas, default settings"
+    geoparse: Geoparse = parser.geoparse
     if options.recogniser == "spacy":
-        parser = SpacyGeoparser(parser)
+        geoparse = SpacyGeoparser(parser).geoparse
         label = "spaCy en_core_web_sm NER + News Atlas resolver"
-    scores = evaluate(options.corpus, parser)
-    figures = scores.figures()
-    print("| system | P | R | F1 | overlap F1 | Acc@161 | mean km | median km | end-to-end Acc@161 |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    print(
-        f"| {label} | {figures['precision']:.3f} | {figures['recall']:.3f} | {figures['f1']:.3f} | "
-        f"{figures['overlap_f1']:.3f} | {figures['acc161']:.3f} | {figures['mean_km']:.0f} | "
-        f"{figures['median_km']:.0f} | {figures['end_to_end_acc161']:.3f} |"
-    )
-    print(
-        f"\n{scores.gold} gold toponyms, {scores.predicted} predicted, {scores.exact} exact, "
-        f"{scores.unplaced} recognised but not placed"
-    )
+    if options.ablate_entries:
+        print(entry_ablation(parser, corpora, options.ablate_entries))
+        return 0
+    rows = [(label, corpus, evaluate(corpus, geoparse, articles)) for corpus, articles in corpora.items()]
+    report = quality_table(rows)
+    if options.ablate:
+        report += "\n\n" + ablation_table(parser, corpora)
+    print(report)
     if options.errors:
-        print("\nFalse positives:", *scores.false_positives[: options.errors], sep="\n  ")
-        print("\nMisses:", *scores.misses[: options.errors], sep="\n  ")
+        for _, corpus, scores in rows:
+            for kind in ("false_positives", "misses", "misplaced"):
+                print(f"\n{corpus.name} {kind.replace('_', ' ')}:", *getattr(scores, kind)[: options.errors], sep="\n  ")
+    if options.record:
+        figures = {c.name: {k: round(v, 4) for k, v in s.figures().items()} for _, c, s in rows}
+        RECORD.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    if options.write:
+        from speed import write_block
+
+        write_block(options.write, report, "quality")
     return 0
 
 

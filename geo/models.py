@@ -8,6 +8,7 @@ what an earlier stage produced.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -63,6 +64,50 @@ class Place:
         }
 
 
+class Evidence(enum.Enum):
+    """What the words around a name say about it (see ``geo.rules``)."""
+
+    LOCATIVE = "locative"  # after "in", "near", "the town of": "in Sangatte"
+    CONTAINER = "container"  # followed by its country or division: "Charleston, W.Va."
+    CONTAINED = "contained"  # it is the container: "W.Va." in "Charleston, W.Va."
+    PLACE_LIST = "list"  # one of a list of places: "Germany, Italy and France"
+    AFFIX = "affix"  # "Washington-based", "Calais-born"
+    PLACE_NOUN = "place-noun"  # a place word after it: "Sichuan province", "Lesbos island"
+    ORGANISATION = "organisation"  # an organisation there: "Calais Police", "the Ohio Department of Health"
+    ADMIN_AREA = "admin-area"  # "Laurel County": an area by its suffix
+    REPEATED = "repeated"  # "the channel" after "the Channel"
+    NOUN = "noun"  # a nationality noun: "Syrians", "an Afghan"
+    ORIGIN = "origin"  # a nationality adjective before a people noun: "Sudanese migrants"
+    ADJECTIVE = "adjective"  # any other nationality adjective: "French riot police"
+
+
+#: Evidence that a name is a place in this mention, whatever it is elsewhere in the article.
+PLACE_EVIDENCE = frozenset(
+    {
+        Evidence.LOCATIVE,
+        Evidence.CONTAINER,
+        Evidence.CONTAINED,
+        Evidence.PLACE_LIST,
+        Evidence.AFFIX,
+        Evidence.PLACE_NOUN,
+        Evidence.ORGANISATION,
+        Evidence.ADMIN_AREA,
+        Evidence.REPEATED,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One piece of evidence, with what it rests on (the container's name, the preposition)."""
+
+    evidence: Evidence
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.evidence.value}: {self.detail}" if self.detail else self.evidence.value
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A span of an article's text that names a place or its people.
@@ -71,8 +116,7 @@ class Mention:
     ``sentence`` and ``paragraph`` are the (start, end) offsets of the
     enclosing sentence and paragraph, for excerpts.  ``key`` is the
     normalised name it is looked up by; ``cues`` are the textual evidence the
-    recogniser saw ("locative": after "in", "near"...; "container:<key>": in
-    "X, <key>"; "weak": a small place that needs support from the article).
+    recogniser saw, and ``rule`` names the recognition rule that kept it.
     """
 
     start: int
@@ -82,7 +126,8 @@ class Mention:
     sentence: tuple[int, int]
     paragraph: tuple[int, int]
     key: str = ""
-    cues: tuple[str, ...] = ()
+    cues: tuple[Cue, ...] = ()
+    rule: str = ""
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
@@ -90,13 +135,26 @@ class Mention:
         if self.kind not in MENTION_KINDS:
             raise ValueError(f"Mention kind must be one of {MENTION_KINDS}, not {self.kind!r}")
 
+    def has(self, *evidence: Evidence) -> bool:
+        """Whether any cue is one of ``evidence``."""
+        return any(cue.evidence in evidence for cue in self.cues)
+
+    @property
+    def placed_by_text(self) -> bool:
+        """The text itself says this mention is a place (``PLACE_EVIDENCE``)."""
+        return any(cue.evidence in PLACE_EVIDENCE for cue in self.cues)
+
 
 @dataclass(frozen=True, slots=True)
 class GeocodedMention:
-    """A mention with the place it was resolved to (``None``: found but not placed)."""
+    """A mention with the place it was resolved to (``None``: found but not placed).
+
+    ``score`` is the resolver's score of the chosen place (``geo.resolve``).
+    """
 
     mention: Mention
     place: Place | None
+    score: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
         """The mention as one element of the CLI's JSON ``mentions`` list."""

@@ -12,10 +12,12 @@ from functools import cached_property
 from pathlib import Path
 
 from geo.config import Settings
-from geo.extract import extract_mentions, load_lexicon
+from geo.extract import extract_mentions
 from geo.gazetteer.base import Gazetteer
 from geo.models import Article, GeocodedMention
 from geo.resolve import OnlineLookup, resolve_mentions
+from geo.rules import Lexicon, load_lexicon
+from geo.words import Words, load_words
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,12 @@ class Geoparser:
         ``adjectives`` decides whether nationality adjectives are mapped.
     online:
         Optional lookup for names the gazetteer cannot place.
+    lexicon, words:
+        The recogniser's word lists and word frequencies (defaults: the
+        package's ``lexicon.toml`` and ``geo.words.load_words``).
+    disabled:
+        Recognition rules or steps to switch off by name (``geo.rules.RULES``,
+        ``geo.rules.STEPS``): for ablation, never in normal use.
 
     Examples
     --------
@@ -40,12 +48,21 @@ class Geoparser:
     """
 
     def __init__(
-        self, gazetteer: Gazetteer, *, settings: Settings | None = None, online: OnlineLookup | None = None
+        self,
+        gazetteer: Gazetteer,
+        *,
+        settings: Settings | None = None,
+        online: OnlineLookup | None = None,
+        lexicon: Lexicon | None = None,
+        words: Words | None = None,
+        disabled: frozenset[str] = frozenset(),
     ) -> None:
         self.gazetteer = gazetteer
         self.settings = settings or Settings.load()
         self.online = online
-        load_lexicon()
+        self.lexicon = lexicon or load_lexicon()
+        self.words = words or load_words(self.settings.cache_dir)
+        self.disabled = disabled
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Geoparser:
@@ -69,15 +86,22 @@ class Geoparser:
         digest = hashlib.sha256()
         fingerprint = getattr(self.gazetteer, "fingerprint", None)
         digest.update((fingerprint() if callable(fingerprint) else type(self.gazetteer).__name__).encode())
-        for module in ("text.py", "extract.py", "resolve.py", "data/lexicon.toml"):
+        for module in ("text.py", "extract.py", "rules.py", "resolve.py", "words.py", "data/lexicon.toml"):
             digest.update((Path(__file__).parent / module).read_bytes())
         digest.update(f"adjectives={self.settings.adjectives}".encode())
         return digest.hexdigest()[:16]
 
     def geoparse(self, text: str) -> list[GeocodedMention]:
         """Every mention of a place or its people in ``text``, placed where possible."""
-        mentions = extract_mentions(text, self.gazetteer, adjectives=self.settings.adjectives)
-        return resolve_mentions(mentions, self.gazetteer, online=self.online)
+        mentions = extract_mentions(
+            text,
+            self.gazetteer,
+            adjectives=self.settings.adjectives,
+            words=self.words,
+            lexicon=self.lexicon,
+            disabled=self.disabled,
+        )
+        return resolve_mentions(mentions, self.gazetteer, online=self.online, words=self.words)
 
     def geoparse_article(self, article: Article) -> list[GeocodedMention]:
         """``geoparse`` of an article's text."""

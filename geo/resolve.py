@@ -3,48 +3,63 @@
 Input: ``list[Mention]`` and a gazetteer.  Output: ``list[GeocodedMention]``.
 
 Every candidate gets a prior (a country or a capital over a homonymous
-village; larger places over smaller ones) and context bonuses: the
-container named after a comma ("Charleston, W.Va."), the countries and US
-states the article names, and nearness to the article's other places
-(Calais beside Sangatte and France is in France, not Maine).  A name gets
-one reading per article.  Small places marked ``weak`` by the recogniser
-stay only when the article supports them: a locative cue ("in Sangatte")
-or another place of the article nearby.  Everything is deterministic: ties
-break on the GeoNames id.
+village; larger and more widely named places over smaller ones) and context
+bonuses: the container named after a comma ("Charleston, W.Va.", "Pune,
+Maharashtra"), the countries and first-level divisions the article names,
+and nearness to the article's other places (Calais beside Sangatte and
+France is in France, not Maine).  A name gets one reading per article.
+
+A name is kept when the text says it is a place (``Mention.placed_by_text``:
+"in Sangatte", "Sangatte, France"), when the place it resolves to stands
+alone (a country, a division, a sea, a large or widely named city, or a
+town whose name is no common English word, first name or surname:
+Lampedusa, Sangatte), or when it lies near another kept place of the
+article or in a division the article names.  So "They visited Calais." maps
+Calais, and a hamlet called "Story" needs the article's support.
+Everything is deterministic: ties break on the GeoNames id.  Time is linear
+in the number of names: context totals are counted once per round and
+nearness is looked up in a grid.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
+from geo import features
 from geo.gazetteer.base import MATCH_ABBREVIATION, MATCH_ALIAS, MATCH_ALTERNATE, Gazetteer
-from geo.models import GeocodedMention, Mention, Place
+from geo.models import Evidence, GeocodedMention, Mention, Place
+from geo.words import Words, load_words
 
 logger = logging.getLogger(__name__)
 
-FEATURE_PRIOR = {
-    "L.CONT": 4.0,
-    "A.PCLI": 5.0,
-    "A.ADM1": 3.0,
-    "A.ADM2": 2.5,
-}
-REGION_PRIOR = 3.5  # seas, channels, regions from our table
+COUNTRY_PRIOR = 5.0
+CONTINENT_PRIOR = 4.0
+ADMIN1_PRIOR = 3.0
+ADMIN2_PRIOR = 2.5
+TABLE_PRIOR = 3.5  # seas, regions and natural features from our tables
 CAPITAL_BONUS = 0.75
 ALIAS_BONUS = 2.0  # our curated English names ("EU", "the Channel") beat homonymous towns ("Eu")
 ALTERNATE_PENALTY = 1.0
 CONTAINER_BONUS = 5.0
-SAME_STATE_BONUS = 2.0
+SAME_DIVISION_BONUS = 2.0  # a town in a first-level division the article names
 SAME_COUNTRY_BONUS = 2.0  # scaled by the share of the article's other places in that country
-CONTAINS_BONUS = 2.0  # a country or state that holds other places of the article
+CONTAINS_BONUS = 2.0  # a country or division that holds other places of the article
 NEAR_KM = 150.0
 NEAR_BONUS = 1.5
 ROUNDS = 2
+# A town stands alone with this many people, or this many names across languages.
+STANDING_POPULATION = 100_000
+STANDING_NAMES = 20
+# Names this common as English words (Zipf scale), or as first names or surnames (percent), need support.
+COMMON_WORD_ZIPF = 3.5
+COMMON_PERSON_NAME = 0.01
 
 OnlineLookup = Callable[[str], Place | None]
+Group = tuple[str, str]  # (kind, key): one reading per article for each
 
 
 def distance_km(a: Place, b: Place) -> float:
@@ -56,13 +71,20 @@ def distance_km(a: Place, b: Place) -> float:
 
 def prior(place: Place) -> float:
     """How likely a place is meant, before reading the article."""
-    if place.feature in FEATURE_PRIOR:
-        score = FEATURE_PRIOR[place.feature]
-    elif place.source == "regions":
-        score = REGION_PRIOR
+    feature = place.feature
+    if features.is_country(feature):
+        score = COUNTRY_PRIOR
+    elif features.is_continent(feature):
+        score = CONTINENT_PRIOR
+    elif features.is_admin1(feature):
+        score = ADMIN1_PRIOR
+    elif features.is_admin2(feature):
+        score = ADMIN2_PRIOR
+    elif not features.is_populated(feature):
+        score = TABLE_PRIOR
     else:
         score = math.log10(place.population + 10) / 2
-        if place.feature == "P.PPLC":
+        if features.is_capital(feature):
             score += CAPITAL_BONUS
     if place.raw.get("match") == MATCH_ALTERNATE:
         score -= ALTERNATE_PENALTY
@@ -71,124 +93,215 @@ def prior(place: Place) -> float:
     return score
 
 
-def _is_point_like(place: Place) -> bool:
-    """Towns and small areas, whose position says something about their neighbours."""
-    return place.feature_class == "P" or place.feature == "A.ADM2"
+def stands_alone(place: Place, key: str, words: Words) -> bool:
+    """Whether a place is mapped with no support from the article: well known, or named like nothing else."""
+    feature = place.feature
+    if features.is_area(feature) or features.is_water(feature) or features.is_natural(feature):
+        return True
+    if features.is_capital(feature) or place.population >= STANDING_POPULATION or place.prominence >= STANDING_NAMES:
+        return True
+    if place.raw.get("match") == MATCH_ALTERNATE:
+        return False
+    if " " in key:  # "New Concord": a name of several words is rarely anything else
+        return True
+    return (
+        words.word_zipf(key) < COMMON_WORD_ZIPF
+        and words.first_name(key) < COMMON_PERSON_NAME
+        and words.surname(key) < COMMON_PERSON_NAME
+    )
+
+
+class _Grid:
+    """Points in cells of about ``NEAR_KM``, to find the places near one without looking at all."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[Group, Place]]] = defaultdict(list)
+        self.step = NEAR_KM / 111.0  # degrees of latitude
+
+    def _cell(self, place: Place) -> tuple[int, int]:
+        return int(place.lat // self.step), int(place.lon // self.step)
+
+    def add(self, group: Group, place: Place) -> None:
+        self.cells[self._cell(place)].append((group, place))
+
+    def near(self, place: Place) -> Iterable[tuple[Group, Place]]:
+        """Entries within ``NEAR_KM`` of ``place`` (longitude cells widen toward the poles)."""
+        row, column = self._cell(place)
+        reach = min(180, int(1 / max(math.cos(math.radians(place.lat)), 0.01)) + 1)
+        for r in (row - 1, row, row + 1):
+            for c in range(column - reach, column + reach + 1):
+                for group, other in self.cells.get((r, c), ()):
+                    if distance_km(place, other) <= NEAR_KM:
+                        yield group, other
+
+
+@dataclass
+class _Context:
+    """What the whole article says about where it is: totals over every name's current place."""
+
+    weights: dict[Group, int]
+    choice: dict[Group, Place]
+    countries: Counter = field(default_factory=Counter)  # mentions by country
+    point_countries: Counter = field(default_factory=Counter)  # names of towns (and divisions) by country
+    point_divisions: Counter = field(default_factory=Counter)  # names of towns by (country, admin1)
+    divisions: Counter = field(default_factory=Counter)  # division names by (country, admin1)
+    grid: _Grid = field(default_factory=_Grid)
+    total: int = 0
+
+    def __post_init__(self) -> None:
+        for group, place in self.choice.items():
+            weight = self.weights[group]
+            self.total += weight
+            if place.country_code:
+                self.countries[place.country_code] += weight
+            if features.is_point_like(place.feature):
+                self.point_countries[place.country_code] += 1
+                self.point_divisions[(place.country_code, place.admin1)] += 1
+                self.grid.add(group, place)
+            elif features.is_admin1(place.feature):
+                self.point_countries[place.country_code] += 1
+                self.divisions[(place.country_code, place.admin1)] += 1
+
+    def country_share(self, group: Group, country: str) -> float:
+        """Share of the other names' mentions in ``country``."""
+        own = self.choice.get(group)
+        weight = self.weights[group] if own is not None else 0
+        others = self.total - weight
+        count = self.countries[country] - (weight if own is not None and own.country_code == country else 0)
+        return count / others if others > 0 else 0.0
+
+    def _own(self, group: Group, test: Callable[[Place], bool]) -> int:
+        own = self.choice.get(group)
+        return 1 if own is not None and test(own) else 0
+
+    def has_points_in_country(self, group: Group, country: str) -> bool:
+        own = self._own(group, lambda p: p.country_code == country and (
+            features.is_point_like(p.feature) or features.is_admin1(p.feature)))  # fmt: skip
+        return self.point_countries[country] - own > 0
+
+    def has_points_in_division(self, group: Group, division: tuple[str, str]) -> bool:
+        own = self._own(group, lambda p: features.is_point_like(p.feature) and (p.country_code, p.admin1) == division)
+        return self.point_divisions[division] - own > 0
+
+    def names_division(self, group: Group, division: tuple[str, str]) -> bool:
+        own = self._own(group, lambda p: features.is_admin1(p.feature) and (p.country_code, p.admin1) == division)
+        return self.divisions[division] - own > 0
+
+    def has_near(self, group: Group, place: Place) -> bool:
+        return any(other != group for other, _ in self.grid.near(place))
 
 
 @dataclass(frozen=True, slots=True)
-class _Context:
-    """What the rest of the article says about where it is."""
+class Scored:
+    """A candidate place with its score and the parts of it, for ``--explain``."""
 
-    points: list[Place]
-    country_share: dict[str, float]
-    point_countries: set[str]
-    point_states: set[tuple[str, str]]
-    states: set[str]
-
-    @classmethod
-    def of(cls, others: list[tuple[Place, int]]) -> _Context:
-        """Context from the other names' current places, each weighted by its mentions."""
-        total = sum(count for _, count in others) or 1
-        share: dict[str, float] = defaultdict(float)
-        for place, count in others:
-            if place.country_code:
-                share[place.country_code] += count / total
-        points = [p for p, _ in others if _is_point_like(p)]
-        return cls(
-            points=points,
-            country_share=dict(share),
-            point_countries={p.country_code for p in points}
-            | {p.country_code for p, _ in others if p.feature == "A.ADM1"},
-            point_states={(p.country_code, p.admin1) for p in points},
-            states={p.admin1 for p, _ in others if p.feature == "A.ADM1" and p.country_code == "US"},
-        )
+    place: Place
+    score: float
+    parts: tuple[tuple[str, float], ...]
 
 
-class _Resolution:
-    """The candidates of one article's names and the current choice for each."""
+class Resolution:
+    """The candidates of one article's names, their scores, and the choice for each."""
 
-    def __init__(self, mentions: Sequence[Mention], gazetteer: Gazetteer) -> None:
-        self.by_key: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    def __init__(self, mentions: Sequence[Mention], gazetteer: Gazetteer, words: Words) -> None:
+        self.words = words
+        self.by_group: dict[Group, list[Mention]] = defaultdict(list)
         for mention in mentions:
-            self.by_key[(mention.kind, mention.key)].append(mention)
-        self.candidates: dict[tuple[str, str], list[Place]] = {}
-        for kind, key in self.by_key:
+            self.by_group[(mention.kind, mention.key)].append(mention)
+        self.candidates: dict[Group, list[Place]] = {}
+        for kind, key in self.by_group:
             found = gazetteer.demonym_places(key) if kind == "demonym" else gazetteer.candidates(key)
             self.candidates[(kind, key)] = list(found)
-        self.containers = {
-            group: {cue.split(":", 1)[1] for m in ms for cue in m.cues if cue.startswith("container:")}
-            for group, ms in self.by_key.items()
-        }
-        self.choice: dict[tuple[str, str], Place] = {}
+        self.containers: dict[Group, list[Place]] = {}
+        for group, group_mentions in self.by_group.items():
+            keys = {c.detail for m in group_mentions for c in m.cues if c.evidence is Evidence.CONTAINER}
+            self.containers[group] = [p for k in sorted(keys) for p in gazetteer.candidates(k)[:3]]
+        self.choice: dict[Group, Place] = {}
+        self.scored: dict[Group, list[Scored]] = {}
 
-    def choose(self, gazetteer: Gazetteer) -> None:
-        container_places = {key: gazetteer.candidates(key) for keys in self.containers.values() for key in keys}
+    def choose(self) -> None:
+        weights = {group: len(ms) for group, ms in self.by_group.items()}
         for _ in range(ROUNDS):
-            new_choice = {}
+            context = _Context(weights, self.choice)
             for group, places in self.candidates.items():
-                if not places:
-                    continue
-                others = [(p, len(self.by_key[g])) for g, p in self.choice.items() if g != group]
-                context = _Context.of(others)
-                containers = [c for key in self.containers[group] for c in container_places.get(key, [])[:3]]
-                scored = [(self._score(p, containers, context), -(p.geonameid or 0), p) for p in places]
-                new_choice[group] = max(scored, key=lambda item: (item[0], item[1]))[2]
-            self.choice = new_choice
+                if places:
+                    scored = [self._score(group, p, context) for p in places]
+                    scored.sort(key=lambda s: (-s.score, s.place.geonameid or 0))
+                    self.scored[group] = scored
+            self.choice = {group: scored[0].place for group, scored in self.scored.items()}
 
-    @staticmethod
-    def _score(place: Place, containers: list[Place], context: _Context) -> float:
-        score = prior(place)
-        for container in containers:
-            if container.feature == "A.PCLI" and place.country_code == container.country_code:
-                score += CONTAINER_BONUS
-            elif container.feature == "A.ADM1" and (place.country_code, place.admin1) == (
-                container.country_code,
-                container.admin1,
+    def _score(self, group: Group, place: Place, context: _Context) -> Scored:
+        parts = [("prior", prior(place))]
+        for container in self.containers[group]:
+            same_country = place.country_code == container.country_code
+            if (features.is_country(container.feature) and same_country) or (
+                features.is_admin1(container.feature) and same_country and place.admin1 == container.admin1
             ):
-                score += CONTAINER_BONUS
-        if place.feature == "A.PCLI":
-            if place.country_code in context.point_countries:
-                score += CONTAINS_BONUS
-            return score
-        score += SAME_COUNTRY_BONUS * context.country_share.get(place.country_code, 0.0)
-        if place.feature == "A.ADM1":
-            if (place.country_code, place.admin1) in context.point_states:
-                score += CONTAINS_BONUS
-            return score
-        if place.country_code == "US" and place.admin1 in context.states:
-            score += SAME_STATE_BONUS
-        if _is_point_like(place) and any(distance_km(place, other) <= NEAR_KM for other in context.points):
-            score += NEAR_BONUS
-        return score
+                parts.append((f"container {container.name}", CONTAINER_BONUS))
+                break
+        feature = place.feature
+        if features.is_country(feature):
+            if context.has_points_in_country(group, place.country_code):
+                parts.append(("holds the article's places", CONTAINS_BONUS))
+        else:
+            share = context.country_share(group, place.country_code)
+            if share:
+                parts.append((f"article in {place.country_code}", SAME_COUNTRY_BONUS * share))
+            division = (place.country_code, place.admin1)
+            if features.is_admin1(feature):
+                if context.has_points_in_division(group, division):
+                    parts.append(("holds the article's places", CONTAINS_BONUS))
+            else:
+                if place.admin1 and context.names_division(group, division):
+                    parts.append(("in a division the article names", SAME_DIVISION_BONUS))
+                if features.is_point_like(feature) and context.has_near(group, place):
+                    parts.append(("near the article's places", NEAR_BONUS))
+        return Scored(place, sum(value for _, value in parts), tuple(parts))
 
-    def supported(self) -> set[tuple[str, str]]:
-        """The names to keep: strong ones, cued weak ones, and weak ones near a kept place."""
-        keep = {
-            group
-            for group, ms in self.by_key.items()
-            if not any("weak" in m.cues for m in ms)
-            or any(c == "locative" or c.startswith("container:") for m in ms for c in m.cues)
-        }
-        changed = True
-        while changed:
-            changed = False
-            anchors = [self.choice[g] for g in keep if g in self.choice and _is_point_like(self.choice[g])]
-            states = {self.choice[g].admin1 for g in keep if g in self.choice and self.choice[g].feature == "A.ADM1"}
-            for group in self.by_key.keys() - keep:
-                place = self.choice.get(group)
-                if place is None:
-                    continue
-                near = any(distance_km(place, anchor) <= NEAR_KM for anchor in anchors)
-                in_state = place.country_code == "US" and place.admin1 in states
-                if near or in_state:
-                    keep.add(group)
-                    changed = True
-        return keep
+    def support(self) -> dict[Group, str]:
+        """The names to keep, each with why: the text's evidence, its own standing, or a kept neighbour."""
+        kept: dict[Group, str] = {}
+        waiting: dict[Group, Place] = {}
+        for group, group_mentions in self.by_group.items():
+            place = self.choice.get(group)
+            evidence = next((m for m in group_mentions if m.placed_by_text or m.kind == "demonym"), None)
+            if evidence is not None:
+                kept[group] = f"the text says so ({evidence.rule})"
+            elif place is None:
+                continue
+            elif stands_alone(place, group[1], self.words):
+                kept[group] = "it stands alone (well known, or named like no common word)"
+            else:
+                waiting[group] = place
+        # A waiting name is kept when it lies near a kept town, or in a division the article names.
+        near = _Grid()
+        by_division: dict[tuple[str, str], list[Group]] = defaultdict(list)
+        for group, place in waiting.items():
+            near.add(group, place)
+            by_division[(place.country_code, place.admin1)].append(group)
+        queue = [self.choice[group] for group in kept if group in self.choice]
+        while queue and waiting:
+            anchor = queue.pop()
+            if features.is_admin1(anchor.feature):
+                found = [(g, f"in {anchor.name}, which the article names") for g in by_division.pop(
+                    (anchor.country_code, anchor.admin1), [])]  # fmt: skip
+            elif features.is_point_like(anchor.feature):
+                found = [(g, f"near {anchor.name}") for g, _ in near.near(anchor)]
+            else:
+                continue
+            for group, why in found:
+                if group in waiting:
+                    kept[group] = why
+                    queue.append(waiting.pop(group))
+        return kept
 
 
 def resolve_mentions(
-    mentions: Sequence[Mention], gazetteer: Gazetteer, *, online: OnlineLookup | None = None
+    mentions: Sequence[Mention],
+    gazetteer: Gazetteer,
+    *,
+    online: OnlineLookup | None = None,
+    words: Words | None = None,
 ) -> list[GeocodedMention]:
     """Place every mention, or drop it when the article does not support it.
 
@@ -201,6 +314,8 @@ def resolve_mentions(
     online:
         Optional lookup for names the gazetteer cannot place (returns a
         ``Place`` or ``None``); never called for names it can.
+    words:
+        Word frequencies that tell a town named like a common word (default ``geo.words.load_words()``).
 
     Returns
     -------
@@ -208,19 +323,29 @@ def resolve_mentions(
         In the order of ``mentions``; ``place`` is ``None`` for a name that
         is certainly a place (e.g. "Laurel County") but could not be placed.
     """
-    resolution = _Resolution(mentions, gazetteer)
-    resolution.choose(gazetteer)
-    keep = resolution.supported()
+    resolution = Resolution(mentions, gazetteer, words or load_words())
+    resolution.choose()
+    return place_mentions(resolution, online=online)
+
+
+def place_mentions(resolution: Resolution, *, online: OnlineLookup | None = None) -> list[GeocodedMention]:
+    """The kept mentions of a resolution, in text order, with their places and scores."""
+    keep = resolution.support()
     online_places: dict[str, Place | None] = {}
     result = []
-    for mention in mentions:
-        group = (mention.kind, mention.key)
+    for mentions in _in_text_order(resolution.by_group):
+        group = (mentions.kind, mentions.key)
         if group not in keep:
             continue
         place = resolution.choice.get(group)
-        if place is None and online is not None and mention.kind == "toponym":
-            if mention.key not in online_places:
-                online_places[mention.key] = online(mention.text)
-            place = online_places[mention.key]
-        result.append(GeocodedMention(mention, place))
+        score = resolution.scored[group][0].score if group in resolution.scored else 0.0
+        if place is None and online is not None and mentions.kind == "toponym":
+            if mentions.key not in online_places:
+                online_places[mentions.key] = online(mentions.text)
+            place = online_places[mentions.key]
+        result.append(GeocodedMention(mentions, place, score))
     return result
+
+
+def _in_text_order(by_group: dict[Group, list[Mention]]) -> list[Mention]:
+    return sorted((m for ms in by_group.values() for m in ms), key=lambda m: m.start)
