@@ -92,7 +92,9 @@ def _chunks(tokens: list[Token], text: str, lexicon: Lexicon, *, hyphens: bool) 
         function_word = norm(token) in ALWAYS_FUNCTION_WORDS or (opening and norm(token) in lexicon.function_words)
         name_like = token.is_word and token.is_capitalised and not function_word
         opening = opening and not token.is_word
-        connector = token.is_word and not token.is_capitalised and token.text in CONNECTORS
+        connector = token.is_word and not token.is_capitalised and (
+            token.text in CONNECTORS or (hyphens and _hyphenated_inside(tokens, index))  # "Port-au-Prince"
+        )
         if current and (name_like or connector) and _adjacent(tokens[current[-1]], token, text):
             current.append(index)
             continue
@@ -121,6 +123,11 @@ def _is_joiner(tokens: list[Token], index: int) -> bool:
         and tokens[index - 1].is_word
         and tokens[index + 1].is_word
     )
+
+
+def _hyphenated_inside(tokens: list[Token], index: int) -> bool:
+    """A lower-case word joined by hyphens on both sides: "au" in "Port-au-Prince"."""
+    return 1 < index < len(tokens) - 2 and _is_joiner(tokens, index - 1) and _is_joiner(tokens, index + 1)
 
 
 def _adjacent(a: Token, b: Token, text: str) -> bool:
@@ -221,7 +228,7 @@ class _Recogniser:
         """A first name followed by a surname, and not the start of a place name ("Virginia Beach")."""
         tokens, reading = sentence.tokens, self.reading
         first, following = tokens[chunk[position]], tokens[chunk[position + 1]]
-        if chunk[position + 1] != chunk[position] + 1 or not following.is_capitalised:
+        if chunk[position + 1] != chunk[position] + 1 or not following.is_capitalised or first.possessive:
             return False
         if "first-name" in self.disabled or not reading.is_first_name_at(first, opens_sentence=chunk[position] == 0):
             return False

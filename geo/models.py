@@ -82,6 +82,7 @@ class Evidence(enum.Enum):
 
 
 #: Evidence that a name is a place in this mention, whatever it is elsewhere in the article.
+#: ``ORGANISATION`` is not: "Superior Court" and "Franklin Elementary" are named after no place.
 PLACE_EVIDENCE = frozenset(
     {
         Evidence.LOCATIVE,
@@ -90,7 +91,6 @@ PLACE_EVIDENCE = frozenset(
         Evidence.PLACE_LIST,
         Evidence.AFFIX,
         Evidence.PLACE_NOUN,
-        Evidence.ORGANISATION,
         Evidence.ADMIN_AREA,
         Evidence.REPEATED,
     }

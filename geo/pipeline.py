@@ -11,15 +11,40 @@ import logging
 from functools import cached_property
 from pathlib import Path
 
+from dataclasses import dataclass
+
 from geo.config import Settings
-from geo.extract import extract_mentions
+from geo.extract import extract_mentions, recognise
 from geo.gazetteer.base import Gazetteer
-from geo.models import Article, GeocodedMention
-from geo.resolve import OnlineLookup, resolve_mentions
+from geo.models import Article, Cue, GeocodedMention, Place
+from geo.resolve import OnlineLookup, Resolution, Scored, place_mentions, resolve_mentions
 from geo.rules import Lexicon, load_lexicon
 from geo.words import Words, load_words
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why one candidate span of a text was mapped where it was, or not at all.
+
+    ``rule`` and ``reason`` are the recognition verdict; ``support`` says why
+    the resolver kept the name (empty when it dropped it or recognition
+    vetoed it); ``candidates`` are the places weighed, best first, with the
+    parts of their scores.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    rule: str
+    reason: str
+    cues: tuple[Cue, ...]
+    mapped: bool
+    support: str
+    place: Place | None
+    candidates: tuple[Scored, ...]
 
 
 class Geoparser:
@@ -102,6 +127,42 @@ class Geoparser:
             disabled=self.disabled,
         )
         return resolve_mentions(mentions, self.gazetteer, online=self.online, words=self.words)
+
+    def explain(self, text: str) -> list[Explanation]:
+        """Every candidate place name in ``text``, with the rules and scores that decided it."""
+        recognition = recognise(
+            text,
+            self.gazetteer,
+            adjectives=self.settings.adjectives,
+            words=self.words,
+            lexicon=self.lexicon,
+            disabled=self.disabled,
+        )
+        resolution = Resolution(recognition.mentions, self.gazetteer, self.words)
+        resolution.choose()
+        support = resolution.support()
+        placed = {(g.mention.start, g.mention.end): g.place for g in place_mentions(resolution, online=self.online)}
+        explanations = []
+        for decision in recognition.decisions:
+            candidate, mention = decision.candidate, decision.mention
+            group = (mention.kind, mention.key) if mention is not None else None
+            span = (candidate.start, candidate.end)
+            explanations.append(
+                Explanation(
+                    start=candidate.start,
+                    end=candidate.end,
+                    text=text[candidate.start : candidate.end],
+                    kind=mention.kind if mention is not None else ("demonym" if candidate.demonyms else "toponym"),
+                    rule=decision.verdict.rule,
+                    reason=decision.verdict.reason,
+                    cues=decision.cues,
+                    mapped=span in placed,
+                    support=support.get(group, "") if group else "",
+                    place=placed.get(span),
+                    candidates=tuple(resolution.scored.get(group, ())) if group else (),
+                )
+            )
+        return explanations
 
     def geoparse_article(self, article: Article) -> list[GeocodedMention]:
         """``geoparse`` of an article's text."""

@@ -98,10 +98,10 @@ def stands_alone(place: Place, key: str, words: Words) -> bool:
     feature = place.feature
     if features.is_area(feature) or features.is_water(feature) or features.is_natural(feature):
         return True
+    if place.raw.get("match") == MATCH_ALTERNATE:  # a name in another language: only a capital's stands
+        return features.is_capital(feature)
     if features.is_capital(feature) or place.population >= STANDING_POPULATION or place.prominence >= STANDING_NAMES:
         return True
-    if place.raw.get("match") == MATCH_ALTERNATE:
-        return False
     if " " in key:  # "New Concord": a name of several words is rarely anything else
         return True
     return (

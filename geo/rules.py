@@ -36,6 +36,8 @@ CONTEXT_WORDS = 4
 COMMON_FIRST_NAME = 0.05
 # A populated place this large is rarely named by accident.
 LARGE_POPULATION = 100_000
+# An English word this common (Zipf) is never a place through another language's name for it.
+ALTERNATE_WORD_ZIPF = 3.0
 # Sentence-initial words this common in English are ordinary words, not part of a name ("Overall Edmonton").
 COMMON_WORD_ZIPF = 4.0
 
@@ -60,6 +62,7 @@ class Lexicon:
     people_nouns: frozenset[str]
     disease_words: frozenset[str]
     currency_marks: frozenset[str]
+    street_words: frozenset[str]
 
 
 @cache
@@ -182,8 +185,11 @@ class Reading:
 
 
 def _is_prominent(place: Place) -> bool:
-    if place.raw.get("match") in {MATCH_ALIAS, MATCH_ABBREVIATION}:
+    match = place.raw.get("match")
+    if match in {MATCH_ALIAS, MATCH_ABBREVIATION}:
         return True
+    if match == MATCH_ALTERNATE:  # "Nadia": some city's name in another language
+        return False
     feature = place.feature
     if features.is_area(feature) or features.is_water(feature) or features.is_capital(feature):
         return True
@@ -277,17 +283,22 @@ def _contained(candidate: Candidate, reading: Reading) -> Cue | None:
 
 
 def _place_list(candidate: Candidate, reading: Reading) -> Cue | None:
-    """One of a list: "Germany, Italy and France"; a neighbour in the list is a gazetteer name too."""
+    """One of a list: "Germany, Italy and France"; a neighbour in the list is a likely place too."""
     tokens = candidate.sentence.tokens
-    for step, joiners in ((-1, {",", "and", "or", "&", "/"}), (1, {",", "and", "or", "&", "/"})):
+    for step in (-1, 1):
         index = candidate.first_token - 1 if step < 0 else candidate.last_token + 1
-        if not 0 <= index < len(tokens) or tokens[index].text not in joiners:
+        if not 0 <= index < len(tokens) or tokens[index].text not in _LIST_JOINERS:
             continue
         neighbour = index + step
         if 0 <= neighbour < len(tokens) and tokens[neighbour].is_capitalised:
-            if any(not p.raw.get("match") == MATCH_ALTERNATE for p in reading.lookup(norm(tokens[neighbour]))):
+            key = norm(tokens[neighbour])
+            places = [p for p in reading.lookup(key) if p.raw.get("match") != MATCH_ALTERNATE]
+            if places and (reading.is_prominent(places) or reading.words.word_zipf(key) < COMMON_WORD_ZIPF):
                 return Cue(Evidence.PLACE_LIST, tokens[neighbour].text)
     return None
+
+
+_LIST_JOINERS = frozenset({",", "and", "or", "&", "/"})
 
 
 def _affix(candidate: Candidate, reading: Reading) -> Cue | None:
@@ -349,6 +360,31 @@ def named_after(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -
     return None
 
 
+def street(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
+    """ "Wichita Street", "Washington Avenue": a street named after a place is not the place."""
+    after = candidate.token_after()
+    if after is not None and after.is_word and after.is_capitalised and norm(after) in reading.lexicon.street_words:
+        return Verdict("street", False, f"{after.text!r} after it names a street")
+    return None
+
+
+def numbered(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
+    """ "Pack 122", "Troop 198": a small place's name before a number labels a unit, a route, a team."""
+    after = candidate.token_after()
+    if after is None or not after.text[0].isdigit() or reading.is_prominent(candidate.places):
+        return None
+    return Verdict("numbered", False, f"the number {after.text!r} after it")
+
+
+def alternate_name(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
+    """ "Name" for Namur: a common English word that only other languages use for a place."""
+    if any(p.raw.get("match") != MATCH_ALTERNATE for p in candidate.places):
+        return None
+    if reading.words.word_zipf(candidate.key) >= ALTERNATE_WORD_ZIPF:
+        return Verdict("alternate-name", False, f"{candidate.key!r} is an English word; only other languages name a place so")
+    return None
+
+
 def newspaper(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
     """ "Daily Star", "Washington Post": a newspaper or broadcaster named after a place."""
     for token in candidate.pre() + candidate.post():
@@ -375,6 +411,8 @@ def first_name(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) ->
     if not pre or candidate.first != candidate.last:
         return None
     name = pre[-1]
+    if name.possessive:  # "last Sunday's EU elections"
+        return None
     opens_sentence = len(pre) == 1 and candidate.opens_sentence()
     if reading.is_first_name_at(name, opens_sentence=opens_sentence):
         return Verdict("first-name", False, f"the first name {name.text!r} before it")
@@ -395,7 +433,10 @@ def place_first_name(candidate: Candidate, cues: tuple[Cue, ...], reading: Readi
     if len(post) != 1 or candidate.pre() or not reading.is_first_name(candidate.key):
         return None
     surname = norm(post[0])
-    if reading.words.surname(surname) and not reading.lookup(surname) and not _names_place_part(surname, reading):
+    if reading.lookup(surname) or _names_place_part(surname, reading):
+        return None
+    # A famous place before an unknown word is more likely a name of its own ("Georgia Tech").
+    if reading.words.surname(surname) or not reading.is_prominent(candidate.places):
         return Verdict("place-first-name", False, f"a first name before the surname {post[0].text!r}")
     return None
 
@@ -426,13 +467,22 @@ def name_part(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> 
 
 
 def person_verb(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
-    """ "Lincoln visited the fort": a person's verb after a bare small place; this mention only."""
+    """ "Lincoln visited the fort": a person's verb after a bare town's name; this mention only.
+
+    Countries, divisions and capitals are spared: "China said", "Washington insisted" speak for a state.
+    """
     after = candidate.token_after()
     if after is None or not after.is_word or norm(after) not in reading.lexicon.person_verbs:
         return None
-    if reading.is_prominent(candidate.places) or cues or candidate.post():
+    if cues or candidate.post() or any(_speaks_for_a_state(p) for p in candidate.places):
         return None
     return Verdict("person-verb", False, f"{after.text!r} after it is what a person does")
+
+
+def _speaks_for_a_state(place: Place) -> bool:
+    if place.raw.get("match") in {MATCH_ALIAS, MATCH_ABBREVIATION}:
+        return True
+    return not features.is_populated(place.feature) or features.is_capital(place.feature)
 
 
 def _names_place_part(key: str, reading: Reading) -> bool:
@@ -453,6 +503,9 @@ RULES: dict[str, Rule] = {
     "not-places": not_places,
     "currency": currency,
     "named-after": named_after,
+    "street": street,
+    "numbered": numbered,
+    "alternate-name": alternate_name,
     "newspaper": newspaper,
     "title": title,
     "first-name": first_name,
