@@ -58,6 +58,8 @@ CONNECTORS = frozenset({"of", "de", "du", "des", "la", "le", "upon", "on", "and"
 # Capitalised words that never start a name, wherever they stand ("The", "I"); the lexicon's
 # function_words ("May", "Will", "When") only at the start of a sentence.
 ALWAYS_FUNCTION_WORDS = frozenset({"the", "a", "an", "i"})
+# A capitalised word rarer than this in English (Zipf), before a town's name, is taken for a first name.
+UNKNOWN_WORD_ZIPF = 3.0
 # Words of a person's name learned after a title or a first name.
 MAX_PERSON_WORDS = 3
 
@@ -223,6 +225,8 @@ class _Recogniser:
                         self._learn(sentence, chunk, position + 1, f"after the title {token.text!r}")
                     elif self._opens_person_name(sentence, chunk, position):
                         self._learn(sentence, chunk, position + 1, f"after the first name {token.text!r}", first=True)
+                    elif self._unknown_before_town(sentence, chunk, position):
+                        self._learn(sentence, chunk, position + 1, f"after {token.text!r}, a first name", first=True)
 
     def _opens_person_name(self, sentence: Sentence, chunk: list[int], position: int) -> bool:
         """A first name followed by a surname, and not the start of a place name ("Virginia Beach")."""
@@ -237,6 +241,26 @@ class _Recogniser:
             return False
         surname = norm(following)
         return bool(reading.words.surname(surname)) or not reading.lookup(surname)
+
+    def _unknown_before_town(self, sentence: Sentence, chunk: list[int], position: int) -> bool:
+        """ "Emilie Holroyd": two capitalised words, the first no place nor word we know, the second a small town.
+
+        Most such pairs in news are people whose first name the Census lists lack.
+        """
+        if "unknown-first-names" in self.disabled or len(chunk) != 2 or position != 0:
+            return False
+        tokens, reading = sentence.tokens, self.reading
+        first, town = tokens[chunk[0]], tokens[chunk[1]]
+        if chunk[1] != chunk[0] + 1 or first.possessive or not first.text.isalpha() or first.text.isupper():
+            return False
+        key = norm(first)
+        lex = reading.lexicon
+        if reading.lookup(key) or reading.words.word_zipf(key) >= UNKNOWN_WORD_ZIPF or key in lex.place_modifiers:
+            return False
+        if any(key in words for words in (lex.person_titles, lex.organisation_words, lex.media_words, lex.not_places)):
+            return False
+        places = reading.lookup(norm(town))
+        return bool(places) and not reading.is_prominent(places)
 
     def _learn(self, sentence: Sentence, chunk: list[int], position: int, why: str, *, first: bool = False) -> None:
         """The capitalised words from ``chunk[position]`` on, consecutive, are a person's name."""
@@ -316,11 +340,12 @@ class _Recogniser:
         return Decision(candidate, (cue,), verdict, self._mention(candidate, "demonym", (cue,), verdict.rule))
 
     def _admin_areas(self, sentence: Sentence, chunk: list[int]) -> list[Decision]:
-        """ "Laurel County", "Pointe Coupee Parish": areas the gazetteer may not hold, in text order."""
+        """ "Laurel County", "Nyanza Province", "Kanawha River": areas named by their last word, in text order."""
         tokens, lex = sentence.tokens, self.reading.lexicon
         areas: list[Decision] = []
+        suffixes = lex.admin_suffixes | lex.feature_suffixes
         for position, index in enumerate(chunk):
-            if position == 0 or norm(tokens[index]) not in lex.admin_suffixes:
+            if position == 0 or norm(tokens[index]) not in suffixes:
                 continue
             head = position - 1
             # The name runs back over capitalised words, but not past a possessive or a hyphen:

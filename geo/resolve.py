@@ -57,6 +57,8 @@ STANDING_NAMES = 20
 # Names this common as English words (Zipf scale), or as first names or surnames (percent), need support.
 COMMON_WORD_ZIPF = 3.5
 COMMON_PERSON_NAME = 0.01
+# Even a large town is named like this many people (percent) needs support: Elizabeth, NJ; Jackson, MS.
+VERY_COMMON_PERSON_NAME = 0.1
 
 OnlineLookup = Callable[[str], Place | None]
 Group = tuple[str, str]  # (kind, key): one reading per article for each
@@ -100,7 +102,11 @@ def stands_alone(place: Place, key: str, words: Words) -> bool:
         return True
     if place.raw.get("match") == MATCH_ALTERNATE:  # a name in another language: only a capital's stands
         return features.is_capital(feature)
-    if features.is_capital(feature) or place.population >= STANDING_POPULATION or place.prominence >= STANDING_NAMES:
+    if features.is_capital(feature):
+        return True
+    if max(words.first_name(key), words.surname(key)) >= VERY_COMMON_PERSON_NAME:
+        return False  # "Elizabeth", "Taylor": a person, unless the article says otherwise
+    if place.population >= STANDING_POPULATION or place.prominence >= STANDING_NAMES:
         return True
     if " " in key:  # "New Concord": a name of several words is rarely anything else
         return True
@@ -209,8 +215,10 @@ class Resolution:
         for mention in mentions:
             self.by_group[(mention.kind, mention.key)].append(mention)
         self.candidates: dict[Group, list[Place]] = {}
-        for kind, key in self.by_group:
+        for (kind, key), group_mentions in self.by_group.items():
             found = gazetteer.demonym_places(key) if kind == "demonym" else gazetteer.candidates(key)
+            if not found and any(m.has(Evidence.ADMIN_AREA) for m in group_mentions):
+                found = _division_without_suffix(key, gazetteer)
             self.candidates[(kind, key)] = list(found)
         self.containers: dict[Group, list[Place]] = {}
         for group, group_mentions in self.by_group.items():
@@ -294,6 +302,17 @@ class Resolution:
                     kept[group] = why
                     queue.append(waiting.pop(group))
         return kept
+
+
+def _division_without_suffix(key: str, gazetteer: Gazetteer) -> list[Place]:
+    """ "Nyanza Province" when the gazetteer knows only "Nyanza": its divisions of that name."""
+    head, _, suffix = key.rpartition(" ")
+    if not head or suffix not in _DIVISION_SUFFIXES:
+        return []
+    return [p for p in gazetteer.candidates(head) if features.is_admin1(p.feature) or features.is_admin2(p.feature)]
+
+
+_DIVISION_SUFFIXES = frozenset({"province", "prefecture", "governorate", "oblast", "district", "region", "state"})
 
 
 def resolve_mentions(

@@ -59,10 +59,10 @@ class Lexicon:
     place_affixes: frozenset[str]
     person_verbs: frozenset[str]
     admin_suffixes: frozenset[str]
+    feature_suffixes: frozenset[str]
     people_nouns: frozenset[str]
     disease_words: frozenset[str]
     currency_marks: frozenset[str]
-    street_words: frozenset[str]
 
 
 @cache
@@ -360,14 +360,6 @@ def named_after(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -
     return None
 
 
-def street(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
-    """ "Wichita Street", "Washington Avenue": a street named after a place is not the place."""
-    after = candidate.token_after()
-    if after is not None and after.is_word and after.is_capitalised and norm(after) in reading.lexicon.street_words:
-        return Verdict("street", False, f"{after.text!r} after it names a street")
-    return None
-
-
 def numbered(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
     """ "Pack 122", "Troop 198": a small place's name before a number labels a unit, a route, a team."""
     after = candidate.token_after()
@@ -471,12 +463,15 @@ def person_verb(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -
 
     Countries, divisions and capitals are spared: "China said", "Washington insisted" speak for a state.
     """
-    after = candidate.token_after()
-    if after is None or not after.is_word or norm(after) not in reading.lexicon.person_verbs:
-        return None
     if cues or candidate.post() or any(_speaks_for_a_state(p) for p in candidate.places):
         return None
-    return Verdict("person-verb", False, f"{after.text!r} after it is what a person does")
+    after = candidate.token_after()
+    if after is not None and after.is_word and norm(after) in reading.lexicon.person_verbs:
+        return Verdict("person-verb", False, f"{after.text!r} after it is what a person does")
+    before, before_that = candidate.token_before(), candidate.token_before(2)
+    if before is not None and before_that is not None and (norm(before_that), norm(before)) == ("according", "to"):
+        return Verdict("person-verb", False, "'according to' before it quotes a person")
+    return None
 
 
 def _speaks_for_a_state(place: Place) -> bool:
@@ -503,7 +498,6 @@ RULES: dict[str, Rule] = {
     "not-places": not_places,
     "currency": currency,
     "named-after": named_after,
-    "street": street,
     "numbered": numbered,
     "alternate-name": alternate_name,
     "newspaper": newspaper,
@@ -516,7 +510,7 @@ RULES: dict[str, Rule] = {
     "person-verb": person_verb,
 }
 #: Steps of recognition beside the rules that ablation can switch off too.
-STEPS = ("learn-people", "admin-areas", "repeated", "hyphens", "origin-adjectives")
+STEPS = ("learn-people", "unknown-first-names", "admin-areas", "repeated", "hyphens", "origin-adjectives")
 
 
 def decide(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading, disabled: frozenset[str]) -> Verdict:

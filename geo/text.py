@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 # Words with inner apostrophes stay one token ("O'Hare"); dotted
 # abbreviations ("U.S.", "W.Va.", "D.C.") too, and the abbreviations that
-# open place names ("St. Petersburg", "Ft. Worth").  A hyphen is a token of
+# open place names ("St. Petersburg", "Ft. Worth") and initials ("Derek D. Moore").  A hyphen is a token of
 # its own, so that "Canada-U.S." and "Washington-based" give their names;
 # the recogniser joins "Hénin-Beaumont" again (``is_joiner``).
-_TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|\b(?:St|Ste|Mt|Ft)\.(?=\s+[A-Z])|\w+(?:['’]\w+)*|[^\w\s]")
+_TOKEN = re.compile(
+    r"(?:[A-Z][a-z]?\.){2,}|\b(?:St|Ste|Mt|Ft|[A-Z])\.(?=\s+[A-Z])|\w+(?:['’]\w+)*|[^\w\s]"
+)
 HYPHENS = "-‐‑"
 _POSSESSIVE = re.compile(r"['’]s$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
