@@ -234,8 +234,10 @@ class _Recogniser:
         first, following = tokens[chunk[position]], tokens[chunk[position + 1]]
         if chunk[position + 1] != chunk[position] + 1 or not following.is_capitalised or first.possessive:
             return False
-        if "first-name" in self.disabled or not reading.is_first_name_at(first, opens_sentence=chunk[position] == 0):
+        if "first-name" in self.disabled:
             return False
+        if not reading.is_first_name_at(first, opens_sentence=chunk[position] == 0):
+            return "place-first-name" not in self.disabled and reading.names_person(first, following)
         pair = normalise_name(self.text[first.start : following.end])
         if reading.lookup(pair):
             return False
@@ -323,7 +325,11 @@ class _Recogniser:
         following = candidate.token_after()
         last = candidate.sentence.tokens[candidate.last_token]
         plural = last.text.endswith("s") and not last.text.endswith("ss")
-        if following is None or not following.is_word:
+        if following is not None and following.text in HYPHENS and following.start == candidate.end:
+            affix = candidate.token_after(2)  # "Syrian-born": from there; "Syrian-led": an adjective
+            born = affix is not None and norm(affix) in lex.origin_affixes
+            cue = Cue(Evidence.ORIGIN, f"-{affix.text}") if born else Cue(Evidence.ADJECTIVE, "-")  # type: ignore[union-attr]
+        elif following is None or not following.is_word:
             cue = Cue(Evidence.NOUN)
         elif norm(following) in lex.people_nouns and "origin-adjectives" not in self.disabled:
             cue = Cue(Evidence.ORIGIN, following.text)
@@ -334,7 +340,7 @@ class _Recogniser:
         else:
             cue = Cue(Evidence.ADJECTIVE, following.text)
         if cue.evidence is Evidence.ADJECTIVE and not self.reading.adjectives:
-            verdict = Verdict("adjective", False, f"an adjective before {following.text!r}")  # type: ignore[union-attr]
+            verdict = Verdict("adjective", False, f"an adjective: {cue}")
             return Decision(candidate, (cue,), verdict, None)
         verdict = Verdict(cue.evidence.value, True, str(cue))
         return Decision(candidate, (cue,), verdict, self._mention(candidate, "demonym", (cue,), verdict.rule))

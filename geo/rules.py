@@ -61,6 +61,7 @@ class Lexicon:
     admin_suffixes: frozenset[str]
     feature_suffixes: frozenset[str]
     people_nouns: frozenset[str]
+    origin_affixes: frozenset[str]
     disease_words: frozenset[str]
     currency_marks: frozenset[str]
 
@@ -179,9 +180,29 @@ class Reading:
             return False  # "Will Georgia vote?", but "Jack London wrote"
         return self.is_first_name(key, common=self.is_prominent(self.lookup(key)))
 
+    def names_person(self, first: Token, second: Token) -> bool:
+        """Whether ``first second`` is a first name and a surname (see ``_names_person``)."""
+        return _names_person(self, first, second)
+
     def is_prominent(self, places: tuple[Place, ...] | list[Place]) -> bool:
         """A name whose best reading is rarely meant as anything else: a country, a division, a city."""
         return any(_is_prominent(p) for p in places)
+
+
+def _names_person(reading: Reading, first: Token, second: Token) -> bool:
+    """ "Paris Hilton", "Chad Johnson", "Nadia Moayyad": a first name that is also a place, then a surname.
+
+    Not "Paris Texas" (two places) nor "Georgia Tech" (a famous place before a word that is no surname).
+    """
+    if first.possessive or not reading.is_first_name(norm(first)):
+        return False
+    surname = norm(second)
+    if _names_place_part(surname, reading):
+        return False
+    places = reading.lookup(surname)
+    if places and (reading.is_prominent(places) or not reading.words.surname(surname)):
+        return False
+    return bool(reading.words.surname(surname)) or not reading.is_prominent(reading.lookup(norm(first)))
 
 
 def _is_prominent(place: Place) -> bool:
@@ -232,6 +253,9 @@ def _locative(candidate: Candidate, reading: Reading) -> Cue | None:
         offset = 1
     if before is None or not before.is_word or norm(before) not in lex.locative_prepositions:
         return None
+    previous = candidate.token_before(offset + 1)
+    if norm(before) == "to" and previous is not None and norm(previous) in {"according", "thanks", "due"}:
+        return None  # "according to Taylor" quotes someone
     if norm(before) == "of":
         noun = candidate.token_before(offset + 1)
         if noun is None or norm(noun) not in lex.place_nouns:
@@ -406,7 +430,8 @@ def first_name(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) ->
     if name.possessive:  # "last Sunday's EU elections"
         return None
     opens_sentence = len(pre) == 1 and candidate.opens_sentence()
-    if reading.is_first_name_at(name, opens_sentence=opens_sentence):
+    surname = candidate.sentence.tokens[candidate.first_token]
+    if reading.is_first_name_at(name, opens_sentence=opens_sentence) or reading.names_person(name, surname):
         return Verdict("first-name", False, f"the first name {name.text!r} before it")
     return None
 
@@ -422,13 +447,9 @@ def known_person(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) 
 def place_first_name(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
     """ "Paris Hilton", "Chad Johnson": a place name that is a first name, before a surname."""
     post = candidate.post()
-    if len(post) != 1 or candidate.pre() or not reading.is_first_name(candidate.key):
+    if len(post) != 1 or candidate.pre() or candidate.first != candidate.last:
         return None
-    surname = norm(post[0])
-    if reading.lookup(surname) or _names_place_part(surname, reading):
-        return None
-    # A famous place before an unknown word is more likely a name of its own ("Georgia Tech").
-    if reading.words.surname(surname) or not reading.is_prominent(candidate.places):
+    if reading.names_person(candidate.sentence.tokens[candidate.first_token], post[0]):
         return Verdict("place-first-name", False, f"a first name before the surname {post[0].text!r}")
     return None
 

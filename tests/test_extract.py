@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.extract import extract_mentions
+from geo.extract import RULES, STEPS, extract_mentions, recognise
 from geo.gazetteer.geonames import GeoNamesGazetteer
+from geo.models import Cue, Evidence
 from geo.pipeline import Geoparser
 
 
@@ -81,7 +82,7 @@ def test_places_are_found(gazetteer: GeoNamesGazetteer, text: str, expected: lis
         "after meeting French Interior Minister Bernard Cazeneuve.",
         "She did not discuss it with Cazeneuve.",
         "The PS government has carried out mass deportations of the Roma.",
-        "Valls has advocated that the entire Roma ethnicity should be deported.",
+        "Prime Minister Valls has advocated that the entire Roma ethnicity should be deported.",
         "The Daily Star said Britain must end it.",
         "The organ of the City, the Financial Times, tried to blame.",
         "Natacha Bouchart of the rightwing Union for a Popular Movement (UMP).",
@@ -152,7 +153,32 @@ def test_adjectives_are_mapped_only_when_asked(gazetteer: GeoNamesGazetteer) -> 
     text = "hundreds of French riot police and the British government"
     assert found(text, gazetteer) == []
     assert found(text, gazetteer, adjectives=True) == [("French", "demonym"), ("British", "demonym")]
-    assert all("adjective" in m.cues for m in extract_mentions(text, gazetteer, adjectives=True))
+    assert all(m.has(Evidence.ADJECTIVE) for m in extract_mentions(text, gazetteer, adjectives=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sudanese migrants slept rough in Paris.", [("Sudanese", "demonym"), ("Paris", "toponym")]),
+        ("Eritrean refugees crossed.", [("Eritrean", "demonym")]),
+        ("Afghan men and Syrian families waited.", [("Afghan", "demonym"), ("Syrian", "demonym")]),
+        ("Iraqi Kurds fled north.", [("Iraqi", "demonym")]),
+        ("Two Somali nationals were detained.", [("Somali", "demonym")]),
+        ("French riot police moved in.", []),
+        ("The British government refused.", []),
+        ("a Syrian-born doctor", [("Syrian", "demonym")]),
+        ("a Syrian-led offensive", []),
+    ],
+    ids=["sudanese-migrants", "eritrean-refugees", "afghan-men", "iraqi-kurds", "somali-nationals",
+         "french-police", "british-government", "born-in", "hyphenated-adjective"],
+)  # fmt: skip
+def test_origin_adjectives_are_demonyms_by_default(
+    gazetteer: GeoNamesGazetteer, text: str, expected: list[tuple[str, str]]
+) -> None:
+    """Decision: an adjective before a people noun says where people come from; other adjectives are a setting."""
+    mentions = extract_mentions(text, gazetteer)
+    assert [(m.text, m.kind) for m in mentions] == expected
+    assert all(m.has(Evidence.ORIGIN) for m in mentions if m.kind == "demonym")
 
 
 def test_lowercase_channel_is_the_channel_once_the_article_named_it(gazetteer: GeoNamesGazetteer) -> None:
@@ -170,11 +196,72 @@ def test_mentions_carry_offsets_sentence_and_paragraph(gazetteer: GeoNamesGazett
     assert text[slice(*calais.paragraph)] == "They left Calais. Then Sangatte."
 
 
-def test_small_towns_are_marked_weak_and_cued(gazetteer: GeoNamesGazetteer) -> None:
+def test_mentions_carry_their_evidence_and_rule(gazetteer: GeoNamesGazetteer) -> None:
     (sangatte,) = extract_mentions("a refugee centre in Sangatte.", gazetteer)
-    assert "weak" in sangatte.cues and "locative" in sangatte.cues
-    (charleston, state) = extract_mentions("Charleston, W.Va. is here.", gazetteer)
-    assert "container:w va" in charleston.cues
+    assert sangatte.cues == (Cue(Evidence.LOCATIVE, "in"),) and sangatte.rule == "locative"
+    charleston, state = extract_mentions("Charleston, W.Va. is here.", gazetteer)
+    assert Cue(Evidence.CONTAINER, "w va") in charleston.cues
+    assert state.has(Evidence.CONTAINED)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("The Roma camp was cleared.", "peoples"),
+        ("Union members left.", "not-places"),
+        ("It cost US$460 million.", "currency"),
+        ("A case of West Nile virus.", "named-after"),
+        ("Pack 122 collected food.", "numbered"),
+        ("The Washington Post said so.", "newspaper"),
+        ("President Lincoln spoke.", "title"),
+        ("Her daughter Elizabeth lives nearby.", "title"),
+        ("Jack London wrote about the sea.", "first-name"),
+        ("Paris Hilton arrived.", "place-first-name"),
+        ("The SEC filed suit.", "acronym"),
+        ("She works at Licking Memorial Hospital.", "name-part"),
+        ("Lincoln visited the fort.", "person-verb"),
+        ("Prices rose, according to Taylor.", "person-verb"),
+    ],
+    ids=["peoples", "not-places", "currency", "named-after", "numbered", "newspaper", "title",
+         "relative", "first-name", "place-first-name", "acronym", "name-part", "person-verb", "according-to"],
+)  # fmt: skip
+def test_each_rule_vetoes_its_case(gazetteer: GeoNamesGazetteer, text: str, rule: str) -> None:
+    vetoes = [d.verdict.rule for d in recognise(text, gazetteer).decisions if not d.verdict.keep]
+    assert rule in vetoes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A Washington-based group met.", ["Washington"]),
+        ("Canada-U.S. trade grew.", ["Canada", "U.S."]),
+        ("Between Paris-Henry County and Memphis.", ["Paris", "Henry County", "Memphis"]),
+        ("After the DPRK-U.S. summit.", ["U.S."]),
+        ("Hénin-Beaumont voted.", ["Hénin-Beaumont"]),
+        ("Flights to Port-au-Prince resumed.", ["Port-au-Prince"]),
+    ],
+    ids=["x-based", "canada-us", "paris-henry-county", "dprk-us", "hyphenated-town", "port-au-prince"],
+)
+def test_hyphenated_forms_give_their_toponyms(gazetteer: GeoNamesGazetteer, text: str, expected: list[str]) -> None:
+    assert [m.text for m in extract_mentions(text, gazetteer) if m.kind == "toponym"] == expected
+
+
+def test_a_weak_cue_decides_only_its_own_mention(gazetteer: GeoNamesGazetteer) -> None:
+    """ "Lincoln visited" makes that Lincoln a person; the one after "in" stays a place."""
+    text = "Lincoln visited the fort. The fort is in Lincoln."
+    assert [(m.text, m.start) for m in extract_mentions(text, gazetteer)] == [("Lincoln", text.rindex("Lincoln"))]
+
+
+def test_strong_evidence_spreads_but_not_over_place_evidence(gazetteer: GeoNamesGazetteer) -> None:
+    """A first name makes London a person's name in the whole article, except where the text places it."""
+    text = "Jack London wrote novels. London's books sold well. He lived in London."
+    assert [(m.text, m.start) for m in extract_mentions(text, gazetteer)] == [("London", text.rindex("London"))]
+
+
+def test_every_rule_can_be_switched_off(gazetteer: GeoNamesGazetteer) -> None:
+    text = "Jack London wrote about the sea."
+    assert [m.text for m in extract_mentions(text, gazetteer, disabled={"first-name", "learn-people"})] == ["London"]
+    assert set(RULES) and set(STEPS) and not set(RULES) & set(STEPS)
 
 
 def test_admin_areas_never_overlap(gazetteer: GeoNamesGazetteer) -> None:

@@ -144,3 +144,45 @@ def test_sangatte_passage(seed_articles: dict[str, Article], seed_results: dict[
 def test_geoparse_article_is_geoparse_of_its_text(geoparser: Geoparser, seed_articles: dict[str, Article]) -> None:
     article = seed_articles[MAY]
     assert geoparser.geoparse_article(article) == geoparser.geoparse(article.text)
+
+
+# Short texts a reader might paste, each with what must be mapped: (surface, country code) in text order.
+# The examples, and more of the same classes: famous places alone, people named like places,
+# origin adjectives, hyphenated forms, divisions and abbreviations of every country, features.
+SHORT_TEXTS = [
+    ("They visited Calais.", [("Calais", "FR")]),
+    ("Refugees reach Lampedusa by boat.", [("Lampedusa", "IT")]),
+    ("Ceuta and Melilla are Spanish enclaves in Morocco.", [("Ceuta", "ES"), ("Melilla", "ES"), ("Morocco", "MA")]),
+    ("The mayor of Calais, Natacha Bouchart, met Theresa May in London.", [("Calais", "FR"), ("London", "GB")]),
+    ("Jack London wrote about the Yukon.", [("Yukon", "CA")]),
+    ("Sudanese migrants slept rough in Paris.", [("Sudanese", "SD"), ("Paris", "FR")]),
+    ("Migrants camped at Ventimiglia for weeks.", [("Ventimiglia", "IT")]),
+    ("Sangatte is quiet now.", [("Sangatte", "FR")]),
+    ("Story time at the library was fun.", []),
+    ("Most of them left on Monday.", []),
+    ("Paris Hilton and Chad Johnson arrived late.", []),
+    ("Overall Edmonton received a B ranking, ahead of Calgary and Winnipeg.",
+     [("Edmonton", "CA"), ("Calgary", "CA"), ("Winnipeg", "CA")]),
+    ("Prime Minister of Georgia Zurab Zhvania died in Tbilisi.", [("Georgia", "GE"), ("Tbilisi", "GE")]),
+    ("Eritrean refugees and Afghan men reached Iraqi Kurds in Erbil.",
+     [("Eritrean", "ER"), ("Afghan", "AF"), ("Iraqi", "IQ"), ("Erbil", "IQ")]),
+    ("French riot police and the British government disagreed.", []),
+    ("A Washington-based group studied Canada-U.S. trade.", [("Washington", "US"), ("Canada", "CA"), ("U.S.", "US")]),
+    ("Floods hit Pune, Maharashtra, and Chennai in Tamil Nadu.",
+     [("Pune", "IN"), ("Maharashtra", "IN"), ("Chennai", "IN"), ("Tamil Nadu", "IN")]),
+    ("He moved from Red Deer, Alta. to Kamloops, B.C. last year.",
+     [("Red Deer", "CA"), ("Alta.", "CA"), ("Kamloops", "CA"), ("B.C.", "CA")]),
+    ("Quake shakes Sichuan; aid reaches Dagestan.", [("Sichuan", "CN"), ("Dagestan", "RU")]),
+    ("Flights from Heathrow to Lesbos were cancelled.", [("Heathrow", "GB"), ("Lesbos", "GR")]),
+    ("Cases of West Nile virus rose; the cure cost US$40.", []),
+    ("Her daughter Elizabeth lives in Moscow.", [("Moscow", "RU")]),
+    ("Derek D. Moore, 19, was sentenced. Moore will appeal.", []),
+    ("Barges sailed down the Mississippi River to the Gulf of Mexico.",
+     [("Mississippi River", "US"), ("Gulf of Mexico", "")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHORT_TEXTS, ids=[t[:32] for t, _ in SHORT_TEXTS])
+def test_short_texts(geoparser: Geoparser, text: str, expected: list[tuple[str, str]]) -> None:
+    mapped = [(g.mention.text, g.place.country_code if g.place else None) for g in geoparser.geoparse(text)]
+    assert mapped == expected

@@ -7,7 +7,9 @@ import pytest
 from geo.extract import extract_mentions
 from geo.gazetteer import InMemoryGazetteer
 from geo.models import GeocodedMention, Place
-from geo.resolve import distance_km, prior, resolve_mentions
+from geo.resolve import distance_km, prior, resolve_mentions, stands_alone
+from geo.words import load_words
+from tests.conftest import TINY_PLACES
 
 
 def resolve(text: str, gazetteer: InMemoryGazetteer, **options: object) -> list[GeocodedMention]:
@@ -41,11 +43,60 @@ def test_one_reading_per_article(tiny_gazetteer: InMemoryGazetteer) -> None:
     }
 
 
-def test_weak_places_need_support(tiny_gazetteer: InMemoryGazetteer) -> None:
-    """A small town with no locative cue and nothing near it is not mapped."""
+def test_famous_and_distinctive_places_stand_alone(tiny_gazetteer: InMemoryGazetteer) -> None:
+    """Decision: a place is mapped alone when nothing says otherwise and its name is no common word or name."""
+    assert placed("They visited Calais.", tiny_gazetteer) == [("Calais", "FR")]
+    assert placed("Sangatte was quiet.", tiny_gazetteer) == [("Sangatte", "FR")]
     assert placed("Sangatte spoke to reporters.", tiny_gazetteer) == []
-    assert placed("The camp in Sangatte closed.", tiny_gazetteer) == [("Sangatte", "FR")]
-    assert placed("Sangatte and the camps in Calais.", tiny_gazetteer) == [("Sangatte", "FR"), ("Calais", "FR")]
+
+
+@pytest.mark.parametrize(
+    ("place", "key", "alone"),
+    [
+        (Place("Lampedusa", 35.5, 12.6, "IT", "P.PPL", 2524881, "t", population=4_065), "lampedusa", True),
+        (Place("Story", 44.6, -106.9, "US", "P.PPL", 5840133, "t", population=800), "story", False),
+        (Place("Most", 50.5, 13.6, "CZ", "P.PPL", 3069011, "t", population=67_000), "most", False),
+        (Place("Elizabeth", 40.7, -74.2, "US", "P.PPL", 5099133, "t", population=128_000), "elizabeth", False),
+        (Place("Calais", 50.95, 1.86, "FR", "P.PPL", 3029162, "t", population=74_433), "calais", True),
+        (Place("Alberta", 52.3, -117.5, "CA", "A.ADM1", 5883102, "t"), "alberta", True),
+        (Place("New Concord", 40.0, -81.7, "US", "P.PPL", 4520760, "t", population=2_500), "new concord", True),
+        (Place("Franklin", 39.5, -86.1, "US", "P.PPL", 4257227, "t", population=24_000), "franklin", False),
+    ],
+    ids=["lampedusa", "hamlet-story", "most", "elizabeth-a-first-name", "calais", "province", "two-words",
+         "franklin-a-surname"],
+)  # fmt: skip
+def test_which_places_stand_alone(place: Place, key: str, alone: bool) -> None:
+    assert stands_alone(place, key, load_words()) is alone
+
+
+def test_a_town_is_kept_near_another_kept_place(tiny_gazetteer: InMemoryGazetteer) -> None:
+    story = Place("Story", 50.96, 1.80, "FR", "P.PPL", 1, "test", population=300, admin1="32")
+    gazetteer = InMemoryGazetteer([*TINY_PLACES, story])
+    assert placed("Story was quiet.", gazetteer) == []
+    assert placed("Story was quiet. Refugees slept in Calais.", gazetteer) == [("Story", "FR"), ("Calais", "FR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The mayor of Calais, Natacha Bouchart, spoke.", [("Calais", "FR")]),
+        ("The mill in Calais, Maine closed.", [("Calais", "US"), ("Maine", "US")]),
+    ],
+    ids=["apposition-is-no-container", "container"],
+)
+def test_a_container_after_a_comma_must_be_a_place(tiny_gazetteer: InMemoryGazetteer, text: str, expected: list) -> None:
+    assert placed(text, tiny_gazetteer) == expected
+
+
+def test_containers_and_divisions_work_in_every_country() -> None:
+    """ "Pune, Maharashtra": the US-only rules of old (same state, "Town, ST") hold for any country's divisions."""
+    pune_in = Place("Pune", 18.52, 73.86, "IN", "P.PPL", 1259229, "t", population=3_100_000, admin1="16")
+    pune_other = Place("Pune", -8.0, 125.0, "TL", "P.PPL", 1, "t", population=5_000_000, admin1="01")
+    maharashtra = Place("Maharashtra", 19.5, 75.5, "IN", "A.ADM1", 1264418, "t", admin1="16")
+    nagpur = Place("Nagpur", 21.15, 79.09, "IN", "P.PPL", 1262180, "t", population=2_200_000, admin1="16")
+    gazetteer = InMemoryGazetteer([pune_in, pune_other, maharashtra, nagpur])
+    assert placed("Floods hit Pune, Maharashtra.", gazetteer) == [("Pune", "IN"), ("Maharashtra", "IN")]
+    assert placed("Maharashtra voted. Pune was calm.", gazetteer) == [("Maharashtra", "IN"), ("Pune", "IN")]
 
 
 def test_resolution_is_deterministic(tiny_gazetteer: InMemoryGazetteer) -> None:
