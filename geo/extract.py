@@ -91,12 +91,18 @@ def _chunks(tokens: list[Token], text: str, lexicon: Lexicon, *, hyphens: bool) 
     for index, token in enumerate(tokens):
         if hyphens and current and _is_joiner(tokens, index):
             continue
-        function_word = norm(token) in ALWAYS_FUNCTION_WORDS or (opening and norm(token) in lexicon.function_words)
-        name_like = token.is_word and token.is_capitalised and not function_word
-        opening = opening and not token.is_word
-        connector = token.is_word and not token.is_capitalised and (
-            token.text in CONNECTORS or (hyphens and _hyphenated_inside(tokens, index))  # "Port-au-Prince"
-        )
+        word = token.is_word
+        capitalised = word and token.is_capitalised
+        if capitalised:
+            key = norm(token)
+            name_like = key not in ALWAYS_FUNCTION_WORDS and not (opening and key in lexicon.function_words)
+            connector = False
+        else:
+            name_like = False
+            connector = word and bool(current) and (
+                token.text in CONNECTORS or (hyphens and _hyphenated_inside(tokens, index))  # "Port-au-Prince"
+            )
+        opening = opening and not word
         if current and (name_like or connector) and _adjacent(tokens[current[-1]], token, text):
             current.append(index)
             continue

@@ -8,7 +8,7 @@ stage can point back into the article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Words with inner apostrophes stay one token ("O'Hare"); dotted
 # abbreviations ("U.S.", "W.Va.", "D.C.") too, and the abbreviations that
@@ -33,22 +33,25 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
-    """A word or punctuation mark with its offsets; a possessive 's is cut off."""
+    """A word or punctuation mark with its offsets; a possessive 's is cut off.
+
+    ``is_word`` and ``is_capitalised`` are worked out once, when the token is
+    made: the recogniser asks them of every token, several times.
+    """
 
     start: int
     end: int
     text: str
     possessive: bool = False
+    is_word: bool = field(init=False)
+    is_capitalised: bool = field(init=False)
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum()
-
-    @property
-    def is_capitalised(self) -> bool:
-        return self.text[0].isupper()
+    def __post_init__(self) -> None:
+        first = self.text[0]
+        self.is_word = first.isalnum()
+        self.is_capitalised = first.isupper()
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -56,7 +59,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     tokens = []
     for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
         word = match.group()
-        possessive = _POSSESSIVE.search(word)
+        possessive = _POSSESSIVE.search(word) if word[-1] in "sS" else None
         if possessive and len(word) > 2:
             tokens.append(Token(match.start(), match.start() + possessive.start(), word[: possessive.start()], True))
         else:

@@ -10,14 +10,17 @@ from geo.text import paragraph_spans, sentence_spans, tokenize
 @pytest.mark.parametrize(
     ("text", "tokens"),
     [
-        ("Hénin-Beaumont, near Calais", ["Hénin-Beaumont", ",", "near", "Calais"]),
+        ("Hénin-Beaumont, near Calais", ["Hénin", "-", "Beaumont", ",", "near", "Calais"]),
+        ("Canada-U.S. trade", ["Canada", "-", "U.S.", "trade"]),
+        ("Derek D. Moore", ["Derek", "D.", "Moore"]),
         ("France's rightwing", ["France", "rightwing"]),
         ("Calais' repression", ["Calais", "'", "repression"]),
         ("the U.S. and the U.K.", ["the", "U.S.", "and", "the", "U.K."]),
         ("Charleston, W.Va.", ["Charleston", ",", "W.Va."]),
-        ("a 23-year-old Afghan", ["a", "23-year-old", "Afghan"]),
+        ("a 23-year-old Afghan", ["a", "23", "-", "year", "-", "old", "Afghan"]),
     ],
-    ids=["hyphen", "possessive", "plural-possessive", "dotted", "state-abbreviation", "number-hyphen"],
+    ids=["hyphen", "hyphen-dotted", "initial", "possessive", "plural-possessive", "dotted", "state-abbreviation",
+         "number-hyphen"],
 )
 def test_tokenize(text: str, tokens: list[str]) -> None:
     found = tokenize(text)
