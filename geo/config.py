@@ -40,7 +40,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("user_agent", "news-atlas/0.1", "User agent sent to the online geocoder, as its usage policy asks."),
     Setting("online_timeout", 5.0, "Seconds to wait for one online geocoder answer."),
     Setting("online_min_delay", 1.0, "Seconds between two online requests (Nominatim allows one a second)."),
-    Setting("adjectives", False, "Also map nationality adjectives ('French riot police') to their country."),
+    Setting(
+        "adjectives", False, "Also map nationality adjectives that qualify no people ('French riot police')."
+    ),
+    Setting(
+        "max_places",
+        10_000,
+        "Most place names one article may hold; a text with more (a list, not an article) is refused.",
+    ),
     Setting("basemap", "osm", "Map background at start: osm (OpenStreetMap tiles), none (outlines only), custom."),
     Setting("tile_url", "", "Tile URL template for the custom basemap, e.g. http://localhost:8080/{z}/{x}/{y}.png."),
     Setting("tile_attribution", "", "Attribution shown for the custom tiles."),
@@ -89,6 +96,7 @@ class Settings:
     online_timeout: float
     online_min_delay: float
     adjectives: bool
+    max_places: int
     basemap: str
     tile_url: str
     tile_attribution: str

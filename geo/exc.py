@@ -10,6 +10,7 @@ Exception tree::
     ├── StoreError (OSError)                the article store cannot be opened or written
     │   └── DamagedStoreError               the store file is damaged or not a store: neither read nor written
     ├── ArticleError (ValueError)           an article file cannot be read
+    ├── TooManyPlacesError (ValueError)     a text names more places than an article can (setting max_places)
     └── IngestError (ValueError)            a file, pasted text or web page cannot become an article
 """
 
@@ -55,3 +56,7 @@ class IngestError(GeoError, ValueError):
 
     The one-line message names the input, says why, and what to do.
     """
+
+
+class TooManyPlacesError(GeoError, ValueError):
+    """A text holds more place names than the setting ``max_places`` allows: a list, not an article."""

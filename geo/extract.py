@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from geo.exc import TooManyPlacesError
 from geo.gazetteer.base import MATCH_ABBREVIATION, MATCH_DEMONYM, Gazetteer, normalise_name
 from geo.models import Cue, Evidence, Mention, MentionKind, Place
 from geo.rules import (
@@ -303,11 +304,18 @@ class _Recogniser:
             self.reading.people.setdefault(norm(token), why)
 
     # -- decisions ---------------------------------------------------------------------------------
-    def decisions(self) -> list[Decision]:
+    def decisions(self, max_places: int | None = None) -> list[Decision]:
         decisions: list[Decision] = []
+        candidates = 0
         for sentence in self.sentences:
             for chunk in sentence.chunks:
                 in_chunk = [self._decide(c) for c in self.candidates(sentence, chunk)]
+                candidates += len(in_chunk)
+                if max_places is not None and candidates > max_places:
+                    raise TooManyPlacesError(
+                        f"The text names more than {max_places:,} places: a list, not an article, so it is not "
+                        f"geoparsed. Split it into smaller texts, or raise NEWS_ATLAS_MAX_PLACES."
+                    )
                 areas = [] if "admin-areas" in self.disabled else self._admin_areas(sentence, chunk)
                 decisions.extend(_outside(in_chunk, areas))
                 decisions.extend(areas)
@@ -441,6 +449,7 @@ def recognise(
     words: Words | None = None,
     lexicon: Lexicon | None = None,
     disabled: Iterable[str] = (),
+    max_places: int | None = None,
 ) -> Recognition:
     """Every candidate place name in ``text`` with the verdict on it.
 
@@ -458,11 +467,18 @@ def recognise(
         The word lists (default: ``geo/data/lexicon.toml``).
     disabled:
         Names of rules (``RULES``) or steps (``STEPS``) to switch off, for ablation.
+    max_places:
+        Refuse a text with more candidate place names than this (``None``: no limit).
 
     Returns
     -------
     Recognition
         The kept mentions in text order, every decision, and the people learned.
+
+    Raises
+    ------
+    TooManyPlacesError
+        When the text holds more than ``max_places`` candidate place names.
     """
     recogniser = _Recogniser(
         text,
@@ -473,7 +489,7 @@ def recognise(
         disabled=frozenset(disabled),
     )
     recogniser.learn_people()
-    decisions = recogniser.decisions()
+    decisions = recogniser.decisions(max_places)
     mentions = [d.mention for d in decisions if d.mention is not None]
     return Recognition(mentions, decisions, dict(recogniser.reading.people))
 
@@ -490,7 +506,7 @@ def extract_mentions(text: str, gazetteer: Gazetteer, *, adjectives: bool = Fals
     adjectives:
         Also return nationality adjectives that qualify no people ("French riot police").
     options:
-        ``words``, ``lexicon`` and ``disabled``, as for ``recognise``.
+        ``words``, ``lexicon``, ``disabled`` and ``max_places``, as for ``recognise``.
 
     Returns
     -------

@@ -117,7 +117,10 @@ class Geoparser:
         return digest.hexdigest()[:16]
 
     def geoparse(self, text: str) -> list[GeocodedMention]:
-        """Every mention of a place or its people in ``text``, placed where possible."""
+        """Every mention of a place or its people in ``text``, placed where possible.
+
+        Raises ``TooManyPlacesError`` for a text with more place names than the setting ``max_places``.
+        """
         mentions = extract_mentions(
             text,
             self.gazetteer,
@@ -125,6 +128,7 @@ class Geoparser:
             words=self.words,
             lexicon=self.lexicon,
             disabled=self.disabled,
+            max_places=self.settings.max_places,
         )
         return resolve_mentions(mentions, self.gazetteer, online=self.online, words=self.words)
 
@@ -137,6 +141,7 @@ class Geoparser:
             words=self.words,
             lexicon=self.lexicon,
             disabled=self.disabled,
+            max_places=self.settings.max_places,
         )
         resolution = Resolution(recognition.mentions, self.gazetteer, self.words)
         resolution.choose()

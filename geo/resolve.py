@@ -60,6 +60,9 @@ COMMON_PERSON_NAME = 0.01
 # Even a large town is named like this many people (percent) needs support: Elizabeth, NJ; Jackson, MS.
 VERY_COMMON_PERSON_NAME = 0.1
 
+# Scored candidates kept per name, best first, for ``--explain`` and the review panel.
+KEPT_SCORES = 5
+
 OnlineLookup = Callable[[str], Place | None]
 Group = tuple[str, str]  # (kind, key): one reading per article for each
 
@@ -118,27 +121,48 @@ def stands_alone(place: Place, key: str, words: Words) -> bool:
 
 
 class _Grid:
-    """Points in cells of about ``NEAR_KM``, to find the places near one without looking at all."""
+    """Points in cells of half ``NEAR_KM``, to find the places near one without looking at all.
+
+    Two points in one cell are always within ``NEAR_KM`` of each other (a cell's
+    diagonal is about 106 km), so a crowded cell answers at once; only a point
+    alone in its cell looks at the cells around it.
+    """
 
     def __init__(self) -> None:
-        self.cells: dict[tuple[int, int], list[tuple[Group, Place]]] = defaultdict(list)
-        self.step = NEAR_KM / 111.0  # degrees of latitude
+        self.cells: dict[tuple[int, int], dict[Group, Place]] = defaultdict(dict)
+        self.step = NEAR_KM / 2 / 111.2  # degrees of latitude
 
     def _cell(self, place: Place) -> tuple[int, int]:
         return int(place.lat // self.step), int(place.lon // self.step)
 
     def add(self, group: Group, place: Place) -> None:
-        self.cells[self._cell(place)].append((group, place))
+        self.cells[self._cell(place)][group] = place
 
-    def near(self, place: Place) -> Iterable[tuple[Group, Place]]:
-        """Entries within ``NEAR_KM`` of ``place`` (longitude cells widen toward the poles)."""
+    def remove(self, group: Group, place: Place) -> None:
+        self.cells[self._cell(place)].pop(group, None)
+
+    def _around(self, place: Place) -> Iterable[dict[Group, Place]]:
         row, column = self._cell(place)
-        reach = min(180, int(1 / max(math.cos(math.radians(place.lat)), 0.01)) + 1)
-        for r in (row - 1, row, row + 1):
+        # A degree of longitude shrinks toward the poles: look further east and west there.
+        reach = min(int(360 / self.step), int(2 / max(math.cos(math.radians(place.lat)), 0.01)) + 1)
+        for r in range(row - 2, row + 3):
             for c in range(column - reach, column + reach + 1):
-                for group, other in self.cells.get((r, c), ()):
-                    if distance_km(place, other) <= NEAR_KM:
-                        yield group, other
+                cell = self.cells.get((r, c))
+                if cell:
+                    yield cell
+
+    def near(self, place: Place) -> list[tuple[Group, Place]]:
+        """Entries within ``NEAR_KM`` of ``place``."""
+        return [(g, p) for cell in self._around(place) for g, p in cell.items() if distance_km(place, p) <= NEAR_KM]
+
+    def has_other_near(self, group: Group, place: Place) -> bool:
+        """Whether an entry of another group lies within ``NEAR_KM`` of ``place``."""
+        own = self.cells.get(self._cell(place))
+        if own and (len(own) > 1 or group not in own):
+            return True
+        return any(
+            g != group and distance_km(place, p) <= NEAR_KM for cell in self._around(place) for g, p in cell.items()
+        )
 
 
 @dataclass
@@ -194,7 +218,7 @@ class _Context:
         return self.divisions[division] - own > 0
 
     def has_near(self, group: Group, place: Place) -> bool:
-        return any(other != group for other, _ in self.grid.near(place))
+        return self.grid.has_other_near(group, place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,13 +253,14 @@ class Resolution:
 
     def choose(self) -> None:
         weights = {group: len(ms) for group, ms in self.by_group.items()}
-        for _ in range(ROUNDS):
+        for round_ in range(ROUNDS):
             context = _Context(weights, self.choice)
             for group, places in self.candidates.items():
-                if places:
-                    scored = [self._score(group, p, context) for p in places]
-                    scored.sort(key=lambda s: (-s.score, s.place.geonameid or 0))
-                    self.scored[group] = scored
+                if not places or (round_ and len(places) == 1):
+                    continue  # a name with one candidate has its place from the first round
+                scored = [self._score(group, p, context) for p in places]
+                scored.sort(key=lambda s: (-s.score, s.place.geonameid or 0))
+                self.scored[group] = scored[:KEPT_SCORES]
             self.choice = {group: scored[0].place for group, scored in self.scored.items()}
 
     def _score(self, group: Group, place: Place, context: _Context) -> Scored:
@@ -300,7 +325,9 @@ class Resolution:
             for group, why in found:
                 if group in waiting:
                     kept[group] = why
-                    queue.append(waiting.pop(group))
+                    place = waiting.pop(group)
+                    near.remove(group, place)
+                    queue.append(place)
         return kept
 
 

@@ -265,25 +265,29 @@ def _locative(candidate: Candidate, reading: Reading) -> Cue | None:
 
 
 def _container_key(tokens: list[Token], start: int, reading: Reading) -> str | None:
-    """The country or division named from ``tokens[start]`` on, ending where the capitalised words end.
+    """The country or division named from ``tokens[start]`` to the end of its run of capitalised words.
 
     "Paris, France and London": France.  "Calais, Natacha Bouchart": none, even
     if some division were called Natacha: a container is never the start of a
     longer name (an apposition).
     """
-    for length in range(4, 0, -1):
-        run = tokens[start : start + length]
-        if len(run) < length or not all(t.is_word for t in run) or not run[0].is_capitalised:
-            continue
-        if not run[-1].is_capitalised or any(not t.is_capitalised and t.text not in {"of", "and", "the"} for t in run):
-            continue
-        following = tokens[start + length] if start + length < len(tokens) else None
-        if following is not None and following.is_word and following.is_capitalised:
-            continue
-        key = normalise_name(" ".join(t.text for t in run))
-        if any(features.is_country(p.feature) or features.is_admin1(p.feature) for p in reading.lookup(key)):
-            return key
+    end = start
+    while end < len(tokens) and end - start < 4:
+        token = tokens[end]
+        if not token.is_word or not (token.is_capitalised or (end > start and token.text in _NAME_JOINERS)):
+            break
+        end += 1
+    while end > start and not tokens[end - 1].is_capitalised:  # "France and": the run is "France"
+        end -= 1
+    if end == start or (end < len(tokens) and tokens[end].is_word and tokens[end].is_capitalised):
+        return None  # no run, or a longer one than a container's
+    key = normalise_name(" ".join(t.text for t in tokens[start:end]))
+    if any(features.is_country(p.feature) or features.is_admin1(p.feature) for p in reading.lookup(key)):
+        return key
     return None
+
+
+_NAME_JOINERS = frozenset({"of", "and", "the"})
 
 
 def _container(candidate: Candidate, reading: Reading) -> Cue | None:
