@@ -390,7 +390,11 @@ def _as_text(label: str, name: str, value: Any) -> str:
             parts.append(part)
             size += len(part) + 2
         return _capped(label, name, ", ".join(parts))
-    what = {dict: "a mapping ('key: value' pairs)", list: "a list holding lists or mappings", bytes: "binary data"}
+    what: dict[type, str] = {
+        dict: "a mapping ('key: value' pairs)",
+        list: "a list holding lists or mappings",
+        bytes: "binary data",
+    }
     raise ArticleError(
         f"{label} has bad front matter: the field {_shown(name)} is "
         f"{what.get(type(value), 'a ' + type(value).__name__)}, not text. Write it as '{name}: text'."

@@ -309,7 +309,7 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[Path], list[tuple[str, st
     ([], [('no/such/file.txt', 'does not exist; check the path')])
     """
     found: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     problems: list[tuple[str, str]] = []
     wanted = "no .txt, .md, .markdown, .html or .htm files"
     for given in inputs:
