@@ -257,7 +257,14 @@ class Store:
         return int(self.get_meta("revision") or 0)
 
     def close(self) -> None:
+        """Close the connection; the last one to close folds the -wal file into the store and removes it."""
         self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- writing ---------------------------------------------------------------------------
     @_guarded("write")
