@@ -134,10 +134,11 @@ def add_form(store: Store) -> None:
     title = st.text_input("Title", key=f"title-{round_}")
     text = st.text_area("Text of the article", key=f"text-{round_}")
     if st.button("Add the text", disabled=not text.strip()):
-        add_articles(store, [(title or "pasted text", lambda: read_pasted(title, text))])
+        add_articles(store, [(title or "pasted text", lambda: read_pasted(title, text, max_bytes=limit))])
     url = st.text_input("Web page (URL)", key=f"url-{round_}")
     if st.button("Fetch and add", disabled=not url.strip()):
-        fetch = lambda: fetch_url(url, timeout=SETTINGS.fetch_timeout, max_bytes=limit, user_agent=SETTINGS.user_agent)  # noqa: E731
+        fetch = lambda: fetch_url(url, timeout=SETTINGS.fetch_timeout, max_bytes=limit,  # noqa: E731
+                                  user_agent=SETTINGS.user_agent, allow_private=SETTINGS.fetch_private)  # fmt: skip
         add_articles(store, [(url, fetch)])
 
 

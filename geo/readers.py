@@ -51,8 +51,9 @@ from geo.articles import article_from_text, parse_markdown
 from geo.config import Settings
 from geo.decoding import decode_text, html_charset
 from geo.exc import ArticleError, IngestError
+from geo.fetch import download
 from geo.models import Article
-from geo.webpage import download, extract_page
+from geo.webpage import extract_page
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +214,9 @@ def read_pasted(title: str, text: str, *, max_bytes: int | None = None) -> Artic
     return dataclasses.replace(article, id=f"{stem}-{digest}", title=_shorten(article.title))
 
 
-def fetch_url(url: str, *, timeout: float, max_bytes: int, user_agent: str = "news-atlas") -> Article:
+def fetch_url(
+    url: str, *, timeout: float, max_bytes: int, user_agent: str = "news-atlas", allow_private: bool = True
+) -> Article:
     """Download a web page and keep its article's text and metadata.
 
     Parameters
@@ -222,12 +225,17 @@ def fetch_url(url: str, *, timeout: float, max_bytes: int, user_agent: str = "ne
         An ``http://`` or ``https://`` address.  Redirects are followed to
         http(s) addresses only.
     timeout:
-        Seconds for the whole download (setting ``fetch_timeout``).
+        Seconds for the whole download, DNS, connection, redirects and body
+        included (setting ``fetch_timeout``).
     max_bytes:
         Refuse pages larger than this (setting ``max_article_bytes``); at most
         one byte more is read.
     user_agent:
         The User-Agent header sent.
+    allow_private:
+        Also fetch from loopback and private-network addresses (setting
+        ``fetch_private``); link-local and cloud metadata addresses are refused
+        either way.  See ``geo.fetch``.
 
     Returns
     -------
@@ -237,9 +245,9 @@ def fetch_url(url: str, *, timeout: float, max_bytes: int, user_agent: str = "ne
     Raises
     ------
     IngestError
-        For another scheme, a timeout, an HTTP error status, an unreachable
-        host, a PDF or other non-text content type, a page that is too large,
-        or one with no article text.
+        For another scheme, a refused address, a timeout, an HTTP error status,
+        an unreachable host, a PDF or other non-text content type, a page that
+        is too large, or one with no article text.
 
     Examples
     --------
@@ -250,7 +258,9 @@ def fetch_url(url: str, *, timeout: float, max_bytes: int, user_agent: str = "ne
     """
     url = url.strip()
     label = f"Web page {_show(url)}"
-    page = download(label, url, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent)
+    page = download(
+        label, url, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent, allow_private=allow_private
+    )
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
     name = PurePosixPath(urllib.parse.unquote(parts.path)).name or host

@@ -1,14 +1,12 @@
-"""Web pages: an http(s) URL -> its bytes; HTML -> the article's text and metadata.
+"""Web pages: HTML -> the article's text and metadata.
 
-Input: a URL, or a page's HTML as a ``str``.  Output: a ``Download`` (the
-body, its media type and charset) or a ``PageText`` (the article's plain
-text and the page's title, author, date, site name and canonical URL).
-Problems raise ``IngestError`` with a one-line message naming the page.
+Input: a page's HTML as a ``str`` (``geo.fetch`` downloads pages).  Output:
+a ``PageText`` (the article's plain text and the page's title, author,
+date, site name and canonical URL).  Problems raise ``IngestError`` with a
+one-line message naming the page.
 
-Downloads use the standard library's urllib: http and https only (redirects
-too), a deadline for the whole download, and at most ``max_bytes + 1``
-bytes read.  Extraction uses trafilatura after pruning navigation, page
-header, footer, asides and forms; when it finds no main text, the visible
+Extraction uses trafilatura after pruning navigation, page header,
+footer, asides and forms; when it finds no main text, the visible
 text of the page is kept instead (without scripts, styles and that page
 furniture), so a short page loses nothing.  The text never holds markup:
 no tags, attributes or script survive.
@@ -30,13 +28,8 @@ styles removed by regular expressions (every ``<`` they start from has a
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import logging
 import re
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,12 +41,7 @@ from geo.exc import IngestError
 
 logger = logging.getLogger(__name__)
 
-#: Media types read as articles; any other type is refused.
-TEXT_MEDIA_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown")
-
-_SAVE_AS_TEXT = "save the article's text as a .txt file and add that"
 _MAX_SHOWN = 120
-_CHUNK = 65536
 # Page furniture removed before trafilatura looks for the article (its own fallbacks would keep it).
 _PRUNE = ["//nav", "//footer", "//aside", "//form", "//header[not(ancestor::article) and not(ancestor::main)]"]
 # Elements whose text is never article text, for the visible-text fallback.
@@ -86,15 +74,6 @@ _OTHER_TAG = re.compile(rf"</?(?!(?:{_RAW_TEXT})\b)[A-Za-z][^>]*>", re.IGNORECAS
 
 
 @dataclass(frozen=True, slots=True)
-class Download:
-    """A downloaded body; ``media_type`` is ``""`` when the server sent none."""
-
-    data: bytes
-    media_type: str
-    charset: str
-
-
-@dataclass(frozen=True, slots=True)
 class PageText:
     """The article in a web page: paragraphs separated by blank lines, and the page's metadata."""
 
@@ -104,81 +83,6 @@ class PageText:
     date: dt.date | None = None
     site_name: str = ""
     url: str = ""
-
-
-def download(label: str, url: str, *, timeout: float, max_bytes: int, user_agent: str) -> Download:
-    """Download one web page or text file.
-
-    Parameters
-    ----------
-    label:
-        How messages name the page, e.g. ``"Web page 'https://example.org/a'"``.
-    url:
-        An ``http://`` or ``https://`` address.
-    timeout:
-        Seconds for the whole download.
-    max_bytes:
-        Refuse bodies larger than this.
-    user_agent:
-        The User-Agent header sent.
-
-    Returns
-    -------
-    Download
-
-    Raises
-    ------
-    IngestError
-        For another scheme (also in a redirect), a timeout, an HTTP error status,
-        an unreachable host, a PDF or other non-text media type, or a body over
-        ``max_bytes``.
-
-    Examples
-    --------
-    >>> download("Page", "file:///etc/passwd", timeout=1, max_bytes=10, user_agent="x")
-    Traceback (most recent call last):
-    ...
-    geo.exc.IngestError: Page is not an http:// or https:// address. ...
-    """
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-        raise IngestError(
-            f"{label} is not an http:// or https:// address. Give a web address that starts with http:// or https://."
-        )
-    request = urllib.request.Request(
-        url, headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9"}
-    )
-    opener = urllib.request.build_opener(_HttpOnlyRedirectHandler)
-    # urllib's timeout bounds each socket operation; the deadline bounds a server that drips bytes.
-    deadline = time.monotonic() + timeout
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            media_type = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
-            _check_media_type(label, media_type)
-            length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > max_bytes:
-                raise _too_large(label, f"{int(length):,} bytes, over", max_bytes)
-            data = _read_body(label, response, max_bytes=max_bytes, deadline=deadline, timeout=timeout)
-            return Download(data, media_type, response.headers.get_content_charset() or "")
-    except IngestError:
-        raise
-    except urllib.error.HTTPError as err:
-        err.close()
-        raise IngestError(
-            f"{label} answered HTTP {err.code} {printable(err.reason)}. Check the address, or {_SAVE_AS_TEXT}."
-        ) from err
-    except urllib.error.URLError as err:
-        if isinstance(err.reason, TimeoutError):
-            raise _timed_out(label, timeout) from err
-        raise IngestError(
-            f"{label} cannot be reached: {printable(err.reason)}. Check the address and the connection."
-        ) from err
-    except TimeoutError as err:
-        raise _timed_out(label, timeout) from err
-    except (OSError, http.client.HTTPException, ValueError) as err:
-        raise IngestError(
-            f"{label} could not be downloaded: {printable(err) or type(err).__name__}. Try again later."
-        ) from err
 
 
 def extract_page(label: str, html: str, *, url: str = "") -> PageText:
@@ -248,60 +152,6 @@ def printable(value: Any) -> str:
     """Text from a server or library, safe in a one-line message: non-printable characters dropped, cut short."""
     text = "".join(char for char in str(value) if char.isprintable())
     return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "…"
-
-
-def _check_media_type(label: str, media_type: str) -> None:
-    """Refuse a PDF or any other type that is not a web page or text; a missing type is sniffed later."""
-    if not media_type or media_type in TEXT_MEDIA_TYPES or media_type.startswith("text/"):
-        return
-    if media_type == "application/pdf":
-        raise IngestError(f"{label} is a PDF; {_SAVE_AS_TEXT}.")
-    raise IngestError(f"{label} is {printable(media_type)!r}, not a web page or text; {_SAVE_AS_TEXT}.")
-
-
-def _read_body(label: str, response: Any, *, max_bytes: int, deadline: float, timeout: float) -> bytes:
-    """At most ``max_bytes + 1`` bytes of the body, read before ``deadline``."""
-    chunks: list[bytes] = []
-    size = 0
-    while size <= max_bytes:
-        if time.monotonic() > deadline:
-            raise _timed_out(label, timeout)
-        chunk = response.read(min(_CHUNK, max_bytes + 1 - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    if size > max_bytes:
-        raise _too_large(label, "more than", max_bytes)
-    return b"".join(chunks)
-
-
-def _too_large(label: str, size: str, max_bytes: int) -> IngestError:
-    return IngestError(
-        f"{label} is too large: {size} the limit of {max_bytes:,} bytes. "
-        f"Save the article's text as a .txt file, or raise NEWS_ATLAS_MAX_ARTICLE_BYTES."
-    )
-
-
-def _timed_out(label: str, timeout: float) -> IngestError:
-    return IngestError(
-        f"{label} timed out after {timeout:g} s. Try again later, raise NEWS_ATLAS_FETCH_TIMEOUT, or {_SAVE_AS_TEXT}."
-    )
-
-
-class _HttpOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
-    """Follow redirects to http(s) only; urllib would also follow them to ftp://."""
-
-    def redirect_request(  # type: ignore[no-untyped-def]
-        self, req, fp, code, msg, headers, newurl
-    ) -> urllib.request.Request | None:
-        scheme = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl)).scheme.lower()
-        if scheme not in {"http", "https"}:
-            raise IngestError(
-                f"Web page {printable(req.full_url)!r} redirects to {printable(newurl)!r}, which is not an http(s) "
-                f"address. Check the address, or {_SAVE_AS_TEXT}."
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _parse(html: str) -> tuple[lxml.html.HtmlElement | None, bool]:
