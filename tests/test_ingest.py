@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -181,6 +182,27 @@ def test_a_damaged_store_stops_the_batch_at_once(tmp_path: Path, settings: Setti
     assert store.path.read_bytes() == before
 
 
+def test_two_ingests_of_the_same_files_at_once_store_each_article_once(tmp_path: Path) -> None:
+    """Two `python -m geo ingest` on one folder at once (one with workers): every file added by exactly one."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(150):
+        (folder / f"report-{i:03d}.txt").write_text(f"Report {i}\n\nRefugees camped in Calais on day {i}.\n")
+    store = tmp_path / "atlas.sqlite3"
+    commands = [[sys.executable, "-m", "geo", "--store", str(store), "ingest", *flags, str(folder)]
+                for flags in ([], ["--workers", "2"])]  # fmt: skip
+    runs = [subprocess.Popen(c, cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for c in commands]  # fmt: skip
+    outputs = [run.communicate() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    counts = [re.match(r"(\d+) added, (\d+) skipped as duplicate, 0 failed", out) for out, _ in outputs]
+    assert all(counts), outputs
+    added = [int(m.group(1)) for m in counts if m]
+    assert sum(added) == 150  # each file added by one run, and skipped as a duplicate by the other
+    assert [int(m.group(2)) for m in counts if m] == [150 - n for n in added]
+    assert _stored(store) == 150 and inspect_store(store, full=True).ok
+
+
 # -- workers die with their parent -----------------------------------------------------------------------
 
 
@@ -221,7 +243,7 @@ def _descendants(pid: int) -> dict[int, int]:
     return found
 
 
-def _wait_until(condition: Callable[[], bool], what: str, seconds: float = 120) -> None:
+def _wait_until(condition: Callable[[], bool], what: str, seconds: float = 300) -> None:
     """Poll ``condition`` until it holds; fail naming ``what`` after ``seconds`` (a bound, not a speed test)."""
     deadline = time.monotonic() + seconds
     while not condition():
