@@ -21,7 +21,7 @@ from geo.assets import install_outlines, install_vendor_assets
 from geo.atlas import CATEGORIES, article_labels, place_id, query_offset, selection_change, table_rows, view_href
 from geo.config import Settings
 from geo.exc import AssetError, GeoError
-from geo.ingest import ingest_articles, ingest_seeds, reindex
+from geo.ingest import IngestReport, ingest_articles, ingest_seeds, reindex
 from geo.pipeline import Geoparser
 from geo.readers import fetch_url, read_bytes, read_pasted
 from geo.store import ArticleInfo, Store
@@ -199,8 +199,8 @@ def page() -> None:
     articles_view, kinds, search, basemap = choose_view(infos, labels)
     with st.sidebar.expander("Add articles"):
         add_form(store)
-    if "report" in st.session_state:
-        st.sidebar.html(render.report_html(st.session_state.pop("report")))
+    if report := render.report_html(st.session_state.pop("report", None) or IngestReport()):  # st.html refuses ""
+        st.sidebar.html(report)
     if stale and st.sidebar.button(f"Geoparse {len(stale)} older articles again"):
         bar = st.sidebar.progress(0.0, text="Geoparsing again…")
         reindex(store, get_geoparser(), progress=lambda d, t: bar.progress(d / t))
