@@ -106,6 +106,8 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# An explicit '!!timestamp' is text too (PyYAML's own constructor fails on '!!timestamp x' with an AttributeError).
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
 
 
 def load_article(path: str | Path, *, max_bytes: int | None = None) -> Article:
@@ -312,11 +314,12 @@ def _split_front_matter(label: str, text: str) -> tuple[dict[str, Any], str]:
             f"{label} has bad front matter: {_describe_yaml_error(err, _lines_before(text, stripped, handler))}. "
             f"Fix the YAML between the '---' lines."
         ) from err
-    except ValueError as err:
-        # A value YAML accepts but Python cannot build: an integer of more than 4,300 digits, a bad !!timestamp.
+    except (ValueError, LookupError, AttributeError, TypeError) as err:
+        # PyYAML's constructors fail so on values it parsed: an integer of more than 4,300 digits (ValueError),
+        # '!!bool maybe' (KeyError), '!!int ""' (IndexError), '!!float x' (ValueError).
         raise ArticleError(
-            f"{label} has bad front matter: a value cannot be read ({_shown(str(err), 120)}). "
-            f"Fix the YAML between the '---' lines."
+            f"{label} has bad front matter: a number or a value with a type tag ('!!int', '!!bool'...) cannot be "
+            f"read ({_shown(str(err), 120)}). Fix the YAML between the '---' lines."
         ) from err
     if metadata is None:
         metadata = {}

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.articles import MAX_FIELD_CHARS, load_article, load_articles, parse_markdown
 from geo.config import Settings
@@ -206,8 +208,12 @@ HOSTILE_FRONT_MATTER = [
     ("title: !!python/name:os.system\n", ["python/name:os.system"]),
     (f"title: {nested(30)}\n", ["nest more than 20 levels deep", "line 2"]),
     ("title: " + "x" * 70_000 + "\n", ["front matter of 70,009 characters", "limit of 65,536"]),
-    ("title: 1" + "0" * 5_000 + "\n", ["a value cannot be read", "digits"]),
-    ("date: !!timestamp 2014-13-45\n", ["a value cannot be read"]),
+    ("title: 1" + "0" * 5_000 + "\n", ["a number or a value with a type tag", "cannot be read", "digits"]),
+    ("date: !!timestamp 2014-13-45\n", ["bad date '2014-13-45'", "month must be in 1..12"]),
+    ("date: !!timestamp x\n", ["bad date 'x'", "not YYYY-MM-DD"]),
+    ("title: !!bool maybe\n", ["a number or a value with a type tag", "'maybe'"]),
+    ("title: !!int ''\n", ["a number or a value with a type tag"]),
+    ("title: !!float x\n", ["a number or a value with a type tag", "could not convert"]),
     ("title: {text: Calais}\n", ["field 'title' is a mapping", "title: text"]),
     ("author: [[Ann, Bob]]\n", ["field 'author' is a list holding lists or mappings"]),
     ("source: !!binary aGVsbG8=\n", ["field 'source' is binary data"]),
@@ -231,6 +237,10 @@ HOSTILE_FRONT_MATTER = [
         "over-64-kib",
         "int-past-digit-limit",
         "bad-explicit-timestamp",
+        "not-a-timestamp",
+        "not-a-bool",
+        "empty-int",
+        "not-a-float",
         "mapping-title",
         "nested-list-author",
         "binary-source",
@@ -282,3 +292,23 @@ def test_front_matter_fields_become_capped_text(front: str, field: str, expected
     value = getattr(article, field)
     assert value == expected
     assert not isinstance(value, str) or len(value) <= MAX_FIELD_CHARS
+
+
+YAML_PIECES = ["---\n", "title: ", "author: ", "date: ", "2014-05-29", "&a ", "*a", "<<: ", "[", "]", "{", "}", ", ",
+               "- ", "!!python/object:os.system", "!!binary ", "!!timestamp ", "!!bool ", "!!int ", "!!float ",
+               "!!set ", "!!omap ", "!!pairs ", "!!str ", "!!null ", "!!merge ", "? ", ": ", "'", '"', "|\n", ">\n",
+               "\n", "  ", "\t", "#", "%YAML 1.1\n", "...\n", "1" * 50, "null", "~", "yes", "Calais"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from(YAML_PIECES) | st.text(max_size=5), max_size=40))
+def test_any_front_matter_gives_an_article_or_a_clear_error(pieces: list[str]) -> None:
+    text = "---\n" + "".join(pieces) + "\n---\nText about Calais.\n"
+    try:
+        article = parse_markdown("Article file 'x.md'", text, article_id="x")
+    except ArticleError as err:
+        message = str(err)
+        assert message.startswith("Article file 'x.md' has ") and "\n" not in message and len(message) < 1000
+        return
+    for field in (article.id, article.title, article.author, article.source, article.url):
+        assert isinstance(field, str) and len(field) <= MAX_FIELD_CHARS

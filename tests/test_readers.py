@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from geo.articles import load_article
 from geo.config import Settings
@@ -785,3 +787,47 @@ def test_reader_settings() -> None:
 def test_bad_reader_settings(environ: dict[str, str]) -> None:
     with pytest.raises(ConfigurationError):
         Settings.load(environ=environ)
+
+
+# --- property-based: any bytes give an article or a clear error ----------------------------------------------------
+
+# Pieces that steer random input into front matter, HTML, byte-order marks, signatures and other encodings.
+FRAGMENTS = [
+    b"---\n", b"title: ", b"date: 2014-05-29\n", b"&a ", b"*a", b"[", b"]", b"{", b"}", b"!!python/name:os.system",
+    b"<!DOCTYPE html>", b"<html>", b"<p>", b"</p>", b"<!--", b"-->", b"<script>", b"<div>" * 300, b"&amp;", b"<",
+    b"\x00", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, b"%PDF-", b"PK\x03\x04", b"\r", b"\n", b"\r\n", b"\xe9", b"\xff",
+    "Hénin-Beaumont ".encode(), "Москва ".encode("cp1251"), b"Calais ", b"  ", b"\t",
+]  # fmt: skip
+ADVERSARIAL_BYTES = st.one_of(
+    st.binary(max_size=3000), st.lists(st.sampled_from(FRAGMENTS) | st.binary(max_size=8), max_size=60).map(b"".join)
+)
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.md", "a.markdown", "a.html", "a.htm", "notes", "report.pdf"])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=ADVERSARIAL_BYTES)
+def test_any_bytes_give_an_article_or_a_clear_error(name: str, data: bytes) -> None:
+    try:
+        article = read_bytes(name, data, max_bytes=2000)
+    except IngestError as err:
+        message = str(err)
+        assert message.startswith(f"Article file {name!r} ") and "\n" not in message and "\r" not in message
+        assert len(message) < 1000
+        return
+    assert article.text.strip()
+    assert article.id == article_id(article.id) and len(article.title) <= 201
+    article.text.encode("utf-8")  # storable
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(max_size=300), text=st.text(max_size=3000))
+def test_any_pasted_text_gives_an_article_or_a_clear_error(title: str, text: str) -> None:
+    try:
+        article = read_pasted(title, text, max_bytes=6000)
+    except IngestError as err:
+        message = str(err)
+        assert message.startswith(("Pasted article ", "Pasted text ")) and "\n" not in message
+        return
+    assert article.text == article.text.strip() and article.text
+    assert "\r" not in article.text
+    (article.text + article.title + article.id).encode("utf-8")  # storable

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.exc import IngestError
 from geo.webpage import MAX_EXTRACTED_ELEMENTS, extract_page
@@ -166,3 +168,23 @@ def test_large_page_keeps_its_head_metadata() -> None:
     assert result.date == dt.date(2014, 5, 28)
     assert result.text.startswith("Paragraph 0 about Calais.\n\nParagraph 1 about Calais.")
     assert "Toulouse" not in result.text and "Leeds" not in result.text
+
+
+HTML_PIECES = ["<html>", "<head>", "<title>", "</title>", "<body>", "<p>", "</p>", "<div>", "</div>", "<script>",
+               "</script>", "<style>", "<!--", "-->", "<![CDATA[", "]]>", "<", ">", "&amp;", "&#0;", "&#x110000;",
+               "<meta charset='x'>", "<br/>", "<svg>", "<nav>", "<table><tr><td>", "\x00", "\r", "\n", "Calais",
+               "<div>" * 100, "<a href='javascript:x()'>", "<img src=x onerror=alert(1)>"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(HTML_PIECES) | st.text(max_size=5), max_size=60))
+def test_any_html_gives_text_or_a_clear_error(pieces: list[str]) -> None:
+    try:
+        result = extract_page("Web page 'x'", "".join(pieces))
+    except IngestError as err:
+        message = str(err)
+        assert message.startswith("Web page 'x' ") and "\n" not in message
+        return
+    # Markup may survive only as text (a '<title>' holds text, not tags), so only the shape is checked here.
+    assert result.text.strip() and "\n\n\n" not in result.text
+    assert "\n" not in result.title and "\n" not in result.author
