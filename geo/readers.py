@@ -80,7 +80,7 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY
 _NOT_FILES = (
     (stat.S_ISDIR, "is a folder, not a file. Pass the .txt, .md or .html files in it."),
     (stat.S_ISFIFO, "is a named pipe (FIFO), not a file: reading it would wait for a writer. Pass a text file."),
-    (stat.S_ISCHR, "is a character device (as /dev/zero is), not a file. Pass a text file."),
+    (stat.S_ISCHR, "is a character device (such as a terminal or /dev/zero), not a file. Pass a text file."),
     (stat.S_ISBLK, "is a block device (a disk), not a file. Pass a text file."),
     (stat.S_ISSOCK, "is a socket, not a file. Pass a text file."),
 )

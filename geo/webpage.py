@@ -69,6 +69,7 @@ _PARSER_OPTIONS: dict[str, Any] = {
 }
 # Flattening a page too deep for a tree: block tags become line breaks, other tags go, raw-text elements stay.
 _RAW_TEXT = "script|style|noscript|template|textarea|title|xmp|iframe|noembed|noframes|svg|head|meta|link"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(_BLOCKS)})\b[^>]*>", re.IGNORECASE)
 _OTHER_TAG = re.compile(rf"</?(?!(?:{_RAW_TEXT})\b)[A-Za-z][^>]*>", re.IGNORECASE)
 
@@ -204,7 +205,8 @@ def _visible_lines(root: lxml.html.HtmlElement) -> list[str]:
     """The page's visible text, one line per block, without scripts, styles, navigation or forms."""
     lxml.etree.strip_elements(root, *_INVISIBLE, with_tail=False)
     for element in root.iter(*_BLOCKS):
-        element.tail = "\n" + (element.tail or "")
+        # lxml keeps control characters it parsed but refuses them in a value set from Python.
+        element.tail = "\n" + _NOT_XML.sub(" ", element.tail or "")
     return [" ".join(line.split()) for line in root.text_content().splitlines()]
 
 
