@@ -70,6 +70,11 @@ _PARSER_OPTIONS: dict[str, Any] = {
 # Flattening a page too deep for a tree: block tags become line breaks, other tags go, raw-text elements stay.
 _RAW_TEXT = "script|style|noscript|template|textarea|title|xmp|iframe|noembed|noframes|svg|head|meta|link"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Character references to those characters: decimal 0-8, 11, 12, 14-31, 65534, 65535, and the same in hex.
+_NOT_XML_REFERENCE = re.compile(
+    r"&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F])"
+    r"|0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]|6553[45])(?![0-9]));?"
+)
 _BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(_BLOCKS)})\b[^>]*>", re.IGNORECASE)
 _OTHER_TAG = re.compile(rf"</?(?!(?:{_RAW_TEXT})\b)[A-Za-z][^>]*>", re.IGNORECASE)
 
@@ -115,6 +120,7 @@ def extract_page(label: str, html: str, *, url: str = "") -> PageText:
     >>> page.title, page.text
     ('Calais', 'Riots in Calais.')
     """
+    html = _xml_safe(html)
     root, too_deep = _parse(html)
     if too_deep:
         logger.info("%s is nested more than 2,048 levels deep; reading it without its tags", label)
@@ -153,6 +159,15 @@ def printable(value: Any) -> str:
     """Text from a server or library, safe in a one-line message: non-printable characters dropped, cut short."""
     text = "".join(char for char in str(value) if char.isprintable())
     return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "…"
+
+
+def _xml_safe(html: str) -> str:
+    """``html`` without the characters lxml parses but then refuses in any text set from Python.
+
+    trafilatura and ``drop_tree`` set texts, and a control character there
+    (raw, or written ``&#1;``) raised ``ValueError``; a browser shows none of them.
+    """
+    return _NOT_XML.sub(" ", _NOT_XML_REFERENCE.sub(" ", html))
 
 
 def _parse(html: str) -> tuple[lxml.html.HtmlElement | None, bool]:
@@ -205,8 +220,7 @@ def _visible_lines(root: lxml.html.HtmlElement) -> list[str]:
     """The page's visible text, one line per block, without scripts, styles, navigation or forms."""
     lxml.etree.strip_elements(root, *_INVISIBLE, with_tail=False)
     for element in root.iter(*_BLOCKS):
-        # lxml keeps control characters it parsed but refuses them in a value set from Python.
-        element.tail = "\n" + _NOT_XML.sub(" ", element.tail or "")
+        element.tail = "\n" + (element.tail or "")
     return [" ".join(line.split()) for line in root.text_content().splitlines()]
 
 
