@@ -1,7 +1,7 @@
 """Tests for geo.webpage's HTML extraction: the article's text and metadata, no markup, a fallback for short pages.
 
-Downloads (``geo.webpage.download``) are tested through ``geo.readers.fetch_url`` against a local server in
-tests/test_readers.py.
+Downloads (``geo.fetch``) are tested in tests/test_fetch.py and, through ``geo.readers.fetch_url``, against a
+local site in tests/test_readers.py.
 """
 
 from __future__ import annotations
