@@ -44,7 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("basemap", "osm", "Map background at start: osm (OpenStreetMap tiles), none (outlines only), custom."),
     Setting("tile_url", "", "Tile URL template for the custom basemap, e.g. http://localhost:8080/{z}/{x}/{y}.png."),
     Setting("tile_attribution", "", "Attribution shown for the custom tiles."),
-    Setting("max_article_bytes", 5_000_000, "Largest article file or page accepted, in bytes."),
+    Setting("max_article_bytes", 5_000_000, "Largest article file, web page or pasted text accepted, in bytes."),
     Setting("fetch_timeout", 10.0, "Seconds for a whole web page download given by URL (DNS, redirects and body)."),
     Setting(
         "fetch_private",

@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -736,10 +735,8 @@ def test_fetch_good(site: str, route: str, expected: dict[str, str]) -> None:
     ],
 )
 def test_fetch_bad(site: str, route: str, kwargs: dict[str, float], reasons: list[str]) -> None:
-    started = time.monotonic()
     with pytest.raises(IngestError) as excinfo:
         fetch(site + route, **kwargs)
-    assert time.monotonic() - started < 10  # a guard against hanging, not a timing assertion
     one_line_message(excinfo, *reasons)
 
 
