@@ -459,8 +459,11 @@ def _check_regular(label: str, info: os.stat_result) -> None:
 def _open_problem(path: Path, err: OSError) -> str:
     """Why ``path`` could not be opened, for the message after its label."""
     if err.errno == errno.ENOENT and os.path.islink(path):
-        target = _show(os.readlink(path))
-        return f"is a broken symbolic link: its target {target} does not exist. Fix or remove the link."
+        try:
+            target = f" {_show(os.readlink(path))}"
+        except OSError:  # removed meanwhile
+            target = ""
+        return f"is a broken symbolic link: its target{target} does not exist. Fix or remove the link."
     if err.errno == errno.ENOENT:
         return "does not exist. Check the path."
     if err.errno == errno.ELOOP:
