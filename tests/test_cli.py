@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import socket
 import sqlite3
 import subprocess
@@ -449,6 +450,21 @@ def test_a_damaged_store_is_named_exits_2_and_is_left_as_it_is(
     assert not (tmp_path / "backup.sqlite3").exists()  # no damaged copy either
     if argv == ["check"]:
         assert out.strip()  # SQLite's findings, one a line ("Page 18: btreeInitPage() returns error code 11")
+
+
+@pytest.mark.parametrize("command", [["list"], ["check"], ["ingest", str(PLAIN)]], ids=["list", "check", "ingest"])
+def test_a_store_path_that_is_a_pipe_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """It was 'disk I/O error' (list) or 'There is no store' (check): now named for what it is."""
+    pipe = tmp_path / "atlas.sqlite3"
+    os.mkfifo(pipe)
+    status, out, err = run_cli(capsys, "--store", str(pipe), *command)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"news-atlas: error: {pipe} is not a News Atlas store: it is a named pipe (FIFO), not a file. "
+        "Set NEWS_ATLAS_STORE_PATH or pass --store FILE with a file name; a new store is created there.\n"
+    )
 
 
 def test_a_newer_store_is_named_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
