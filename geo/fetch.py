@@ -349,8 +349,12 @@ class _GuardedHTTPSConnection(http.client.HTTPSConnection):
             raw.close()
             raise
         self._guard.deadline.watch(tls)
-        tls.settimeout(self._guard.deadline.remaining())
-        tls.do_handshake()
+        try:
+            tls.settimeout(self._guard.deadline.remaining())
+            tls.do_handshake()
+        except OSError:
+            tls.close()
+            raise
         self.sock = tls
 
 
@@ -380,6 +384,7 @@ class _HttpOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         scheme = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl)).scheme.lower()
         if scheme not in {"http", "https"}:
+            fp.close()  # urllib closes the redirect's response only after this returns
             raise IngestError(
                 f"Web page {printable(req.full_url)!r} redirects to {printable(newurl)!r}, which is not an http(s) "
                 f"address. Check the address, or {_SAVE_AS_TEXT}."
