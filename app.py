@@ -1,7 +1,10 @@
 """News Atlas: the Streamlit page. Widgets, caches and wiring only; the work is in geo/.
 
 The articles live in the store (``NEWS_ATLAS_STORE_PATH``); the seed articles go in on first use.
-The view lives in the URL (``?articles=...&place=...&article=...``), so a view can be shared and reloaded.
+The view lives in the URL (``?articles=...&place=...&article=...&passage=...``), so a view can be shared and
+reloaded; a parameter that names nothing in the store is ignored.  Article content (text, titles, authors,
+file names, URLs) reaches the page only as HTML escaped by ``geo.render`` and shown with ``st.html``, never as
+Markdown.  A ``GeoError`` while drawing (a damaged store...) is a message at the top, not a traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from streamlit_folium import st_folium
 
 from geo import export, render
 from geo.assets import install_outlines, install_vendor_assets
-from geo.atlas import CATEGORIES, article_labels, place_id, selection_change, table_rows, view_href
+from geo.atlas import CATEGORIES, article_labels, place_id, query_offset, selection_change, table_rows, view_href
 from geo.config import Settings
 from geo.exc import AssetError, GeoError
 from geo.ingest import IngestReport, ingest_articles, ingest_seeds, reindex
@@ -28,6 +31,7 @@ SETTINGS = Settings.load()
 BASEMAPS = render.basemaps(SETTINGS.tile_url, SETTINGS.tile_attribution)
 PANEL_PASSAGES = 60  # a place named in thousands of articles shows this many passages, then a count
 FEW_ARTICLES = 30  # up to this many, the filter starts with every article chosen; beyond, choosing none means all
+logger = logging.getLogger(__name__)
 
 
 @st.cache_resource
@@ -47,7 +51,7 @@ def get_map_outlines() -> dict[str, dict] | str:
     try:
         return install_outlines(STATIC, get_outlines())
     except AssetError as err:
-        logging.getLogger(__name__).warning("%s The map embeds the outlines instead.", err)
+        logger.warning("%s The map embeds the outlines instead.", err)
         return get_outlines()
 
 
@@ -83,14 +87,7 @@ def set_view(**changes: str | None) -> None:
     st.query_params.from_dict({k: v for k, v in view.items() if v is not None})
 
 
-def show_report(report: IngestReport) -> None:
-    for outcome in report.outcomes:
-        message = {"added": "Added", "duplicate": "Skipped", "failed": "Not added"}[outcome.status]
-        text = f"{message}: {outcome.source}" + (f" ({outcome.reason})" if outcome.reason else "")
-        (st.sidebar.error if outcome.status == "failed" else st.sidebar.info)(render.escape_markdown(text))
-
-
-def add_articles(sources: list) -> None:
+def add_articles(store: Store, sources: list) -> None:
     bar = st.sidebar.progress(0.0, text="Finding the places…")
     report = ingest_articles(sources, store, get_geoparser(), progress=lambda d, t: bar.progress(d / t))
     bar.empty()
@@ -101,78 +98,54 @@ def add_articles(sources: list) -> None:
     st.rerun()
 
 
-st.set_page_config(page_title="News Atlas", page_icon="🗺️", layout="wide")
-st.markdown((STATIC / "atlas.css").read_text(encoding="utf-8"), unsafe_allow_html=True)
-try:
-    store = get_store(str(SETTINGS.store_path))
-except GeoError as err:
-    st.error(render.escape_markdown(str(err)))
-    st.stop()
-infos, labels, stale = get_articles(str(store.path), store.revision())
-few = len(infos) <= FEW_ARTICLES
-
-# -- sidebar: what to show, what to add --------------------------------------------------------
-st.sidebar.title("News Atlas")
-if "articles" not in st.session_state:
-    url_articles = st.query_params.get("articles")
-    chosen_in_url = [a for a in url_articles.split(",") if a in infos] if url_articles else None
-    first = chosen_in_url or (list(infos) if few else [])
-    if first:  # else the widget's own empty default: its message stays the same every run, so it is sent once
-        st.session_state["articles"] = first
-every_article = lambda chosen: len(chosen) == len(infos) or not (chosen or few)  # noqa: E731
-chosen = st.sidebar.multiselect(
-    "Articles", list(infos), key="articles", format_func=labels.__getitem__,
-    placeholder="Choose articles" if few else f"All {len(infos):,} articles",
-    help=None if few else "Every article is shown while none is chosen; type a title to find and choose some.",
-    on_change=lambda: set_view(articles=None if every_article(st.session_state["articles"])
-                               else ",".join(st.session_state["articles"])),
-)  # fmt: skip
-kinds = st.sidebar.multiselect("Kinds of place", list(CATEGORIES), default=list(CATEGORIES), format_func=CATEGORIES.get)
-search = st.sidebar.text_input("Find a place", placeholder="e.g. Calais")
-basemap = st.sidebar.selectbox(
-    "Basemap", list(BASEMAPS), index=list(BASEMAPS).index(SETTINGS.basemap), format_func=lambda b: BASEMAPS[b].label
-)
-with st.sidebar.expander("Add articles"):
-    limit, round_ = SETTINGS.max_article_bytes, st.session_state.get("add_round", 0)
-    uploads = st.file_uploader(
-        "Files (.txt, .md, .html)", accept_multiple_files=True, type=["txt", "md", "html", "htm"], key=f"files-{round_}"
+def choose_view(infos: dict[str, ArticleInfo], labels: dict[str, str]) -> tuple[list[str] | None, list[str], str, str]:
+    """The sidebar's filters: the articles (``None`` for all), kinds of place, search text and basemap."""
+    few = len(infos) <= FEW_ARTICLES
+    if "articles" not in st.session_state:
+        url_articles = st.query_params.get("articles")
+        chosen_in_url = [a for a in url_articles.split(",") if a in infos] if url_articles else None
+        first = chosen_in_url or (list(infos) if few else [])
+        if first:  # else the widget's own empty default: its message stays the same every run, so it is sent once
+            st.session_state["articles"] = first
+    every_article = lambda chosen: len(chosen) == len(infos) or not (chosen or few)  # noqa: E731
+    chosen = st.sidebar.multiselect(
+        "Articles", list(infos), key="articles", format_func=labels.__getitem__,
+        placeholder="Choose articles" if few else f"All {len(infos):,} articles",
+        help=None if few else "Every article is shown while none is chosen; type a title to find and choose some.",
+        on_change=lambda: set_view(articles=None if every_article(st.session_state["articles"])
+                                   else ",".join(st.session_state["articles"])),
+    )  # fmt: skip
+    kinds = st.sidebar.multiselect("Kinds of place", list(CATEGORIES), default=list(CATEGORIES),
+                                   format_func=CATEGORIES.get)  # fmt: skip
+    search = st.sidebar.text_input("Find a place", placeholder="e.g. Calais")
+    basemap = st.sidebar.selectbox(
+        "Basemap", list(BASEMAPS), index=list(BASEMAPS).index(SETTINGS.basemap), format_func=lambda b: BASEMAPS[b].label
     )
-    if uploads and st.button("Add the files"):
-        add_articles([(f.name, lambda f=f: read_bytes(f.name, f.getvalue(), max_bytes=limit)) for f in uploads])
+    return None if every_article(chosen) else chosen, kinds, search, basemap
+
+
+def add_form(store: Store) -> None:
+    """The sidebar's "Add articles": files, a pasted text, a web page."""
+    limit, round_ = SETTINGS.max_article_bytes, st.session_state.get("add_round", 0)
+    files = st.file_uploader("Files (.txt, .md, .html)", accept_multiple_files=True,
+                             type=["txt", "md", "html", "htm"], key=f"files-{round_}")  # fmt: skip
+    if files and st.button("Add the files"):
+        add_articles(store, [(f.name, lambda f=f: read_bytes(f.name, f.getvalue(), max_bytes=limit)) for f in files])
     title = st.text_input("Title", key=f"title-{round_}")
     text = st.text_area("Text of the article", key=f"text-{round_}")
     if st.button("Add the text", disabled=not text.strip()):
-        add_articles([(title or "pasted text", lambda: read_pasted(title, text))])
+        add_articles(store, [(title or "pasted text", lambda: read_pasted(title, text, max_bytes=limit))])
     url = st.text_input("Web page (URL)", key=f"url-{round_}")
     if st.button("Fetch and add", disabled=not url.strip()):
-        fetch = lambda: fetch_url(url, timeout=SETTINGS.fetch_timeout, max_bytes=limit, user_agent=SETTINGS.user_agent)  # noqa: E731
-        add_articles([(url, fetch)])
-if "report" in st.session_state:
-    show_report(st.session_state.pop("report"))
-if stale and st.sidebar.button(f"Geoparse {len(stale)} older articles again"):
-    bar = st.sidebar.progress(0.0, text="Geoparsing again…")
-    reindex(store, get_geoparser(), progress=lambda d, t: bar.progress(d / t))
-    st.rerun()
-st.sidebar.caption("Places from GeoNames (CC-BY 4.0), countryinfo and zipcodes, found offline.")
+        fetch = lambda: fetch_url(url, timeout=SETTINGS.fetch_timeout, max_bytes=limit,  # noqa: E731
+                                  user_agent=SETTINGS.user_agent, allow_private=SETTINGS.fetch_private)  # fmt: skip
+        add_articles(store, [(url, fetch)])
 
-articles_view = None if every_article(chosen) else chosen
-in_view = list(infos) if articles_view is None else chosen
-summaries, excerpts = get_view(
-    str(store.path), store.revision(), None if articles_view is None else tuple(articles_view), tuple(kinds), search
-)
-by_place = {s.id: s for s in summaries}
-selected = st.query_params.get("place") if st.query_params.get("place") in by_place else None
-# A click on the map or a row of the table arrives in session state before this run draws anything:
-# take it now, so this one run draws the selection (no second rerun).
-clicked = selection_change(st.session_state.get("map"), st.session_state.get("places"), summaries, st.session_state)
-if clicked and clicked != selected:
-    selected = clicked
-    set_view(place=selected)
 
-# -- map, places table, exports, passages --------------------------------------------------------
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    st.markdown(render.legend_html(), unsafe_allow_html=True)
+def map_and_table(store: Store, view: tuple, summaries: list, excerpts: dict[str, str], selected: str | None) -> None:
+    """The map, the caption, the places table and the export buttons of a view."""
+    in_view, total, kinds, search, basemap = view
+    st.html(render.legend_html())
     centre, zoom = render.fit_view(summaries)
     layer = render.build_place_layer(summaries, lambda s: excerpts[s.id], selected_id=selected, outlines=get_outlines())
     base = render.build_base_map(BASEMAPS[basemap], get_map_outlines())  # identical every rerun: no remount
@@ -180,8 +153,7 @@ with left:
         base, key="map", height=540, use_container_width=True, center=centre, zoom=zoom, feature_group_to_add=layer,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )  # fmt: skip
-    count = f"{len(summaries):,} places in {len(in_view):,} of {len(infos):,} articles"
-    st.caption(f"{count}. Select a row for its passages.")
+    st.caption(f"{len(summaries):,} places in {len(in_view):,} of {total:,} articles. Select a row for its passages.")
     st.dataframe(table_rows(summaries), key="places", on_select="rerun", selection_mode="single-row", hide_index=True)
     view_articles = lambda: [a for a in map(store.article, in_view) if a]  # noqa: E731
     for column, fmt in zip(st.columns(len(export.EXPORT_FORMATS)), export.EXPORT_FORMATS, strict=True):
@@ -191,23 +163,9 @@ with left:
         column.download_button(f"⬇ {fmt.label}", make, file_name=f"news-atlas.{fmt.suffix}", mime=fmt.mime,
                                on_click="ignore")  # fmt: skip
 
-with right:
-    if selected is None:
-        st.info("Click a place on the map, in the table or in an article to read what the articles say there.")
-    else:
-        st.subheader(render.escape_markdown(render.tooltip_text(by_place[selected])))
-        note, panel = render.passages_panel(
-            by_place[selected], store.passages(selected, article_ids=articles_view, categories=kinds),
-            store.article, limit=PANEL_PASSAGES,
-            link=lambda p: view_href(articles=articles_view, place=selected, article=p.article_id, passage=p.start),
-        )  # fmt: skip
-        if note:
-            st.caption(note)
-        st.markdown(panel, unsafe_allow_html=True)
 
-# -- the article reader ---------------------------------------------------------------------------
-st.divider()
-if in_view:
+def reader(store: Store, in_view: list[str], labels: dict[str, str], articles_view: list[str] | None) -> None:
+    """An article with its places highlighted and linked, opened at the passage a link names."""
     url_article = st.query_params.get("article")
     opened = st.selectbox(
         "Read an article", in_view, index=in_view.index(url_article) if url_article in in_view else 0,
@@ -215,21 +173,74 @@ if in_view:
         on_change=lambda: set_view(article=st.session_state["reader"], passage=None),
     )  # fmt: skip
     item = store.article(opened)
-    if item is not None:
-        passage = st.query_params.get("passage", "")
-        body, scroll_to = render.reader_html(
-            item, passage=int(passage) if passage.isdigit() and opened == url_article else None,
-            href=lambda m: view_href(articles=articles_view, place=place_id(m.place), article=opened),  # type: ignore[arg-type]
-        )  # fmt: skip
-        st.markdown(body, unsafe_allow_html=True)
-        if scroll_to:  # bring the passage a link opened into view
-            components.html(render.scroll_script(scroll_to), height=0)
-        with st.popover("Delete this article", key=f"delete-{opened}"):  # closed again for the next article
-            st.text(f"Delete “{item.article.title}” and its places from the store?")
-            if st.button("Delete", type="primary"):
-                store.delete(opened)
-                st.session_state.pop("articles", None)
-                set_view(article=None, passage=None, place=None)
-                st.rerun()
-else:
-    st.info("No article is selected. Choose some in the sidebar, or add articles.")
+    if item is None:
+        return
+    passage = query_offset(st.query_params.get("passage"), limit=len(item.article.text))
+    body, scroll_to = render.reader_html(
+        item, passage=passage if opened == url_article else None,
+        href=lambda m: view_href(articles=articles_view, place=place_id(m.place), article=opened),  # type: ignore[arg-type]
+    )  # fmt: skip
+    st.html(body)
+    if scroll_to:  # bring the passage a link opened into view
+        components.html(render.scroll_script(scroll_to), height=0)
+    with st.popover("Delete this article", key=f"delete-{opened}"):  # closed again for the next article
+        st.text(f"Delete “{item.article.title}” and its places from the store?")
+        if st.button("Delete", type="primary"):
+            store.delete(opened)
+            st.session_state.pop("articles", None)
+            set_view(article=None, passage=None, place=None)
+            st.rerun()
+
+
+def page() -> None:
+    store = get_store(str(SETTINGS.store_path))
+    infos, labels, stale = get_articles(str(store.path), store.revision())
+    st.sidebar.title("News Atlas")
+    articles_view, kinds, search, basemap = choose_view(infos, labels)
+    with st.sidebar.expander("Add articles"):
+        add_form(store)
+    if report := render.report_html(st.session_state.pop("report", None) or IngestReport()):  # st.html refuses ""
+        st.sidebar.html(report)
+    if stale and st.sidebar.button(f"Geoparse {len(stale)} older articles again"):
+        bar = st.sidebar.progress(0.0, text="Geoparsing again…")
+        reindex(store, get_geoparser(), progress=lambda d, t: bar.progress(d / t))
+        st.rerun()
+    st.sidebar.caption("Places from GeoNames (CC-BY 4.0), countryinfo and zipcodes, found offline.")
+
+    in_view = list(infos) if articles_view is None else articles_view
+    view_ids = None if articles_view is None else tuple(articles_view)
+    summaries, excerpts = get_view(str(store.path), store.revision(), view_ids, tuple(kinds), search)
+    by_place = {s.id: s for s in summaries}
+    selected = st.query_params.get("place") if st.query_params.get("place") in by_place else None
+    # A click on the map or a row of the table arrives in session state before this run draws anything:
+    # take it now, so this one run draws the selection (no second rerun).
+    clicked = selection_change(st.session_state.get("map"), st.session_state.get("places"), summaries, st.session_state)
+    if clicked and clicked != selected:
+        selected = clicked
+        set_view(place=selected)
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        map_and_table(store, (in_view, len(infos), kinds, search, basemap), summaries, excerpts, selected)
+    with right:
+        if selected is None:
+            st.info("Click a place on the map, in the table or in an article to read what the articles say there.")
+        else:
+            link = lambda p: view_href(articles=articles_view, place=selected, article=p.article_id, passage=p.start)  # noqa: E731
+            passages = store.passages(selected, article_ids=articles_view, categories=kinds)
+            st.html(render.passages_panel(by_place[selected], passages, store.article, link, limit=PANEL_PASSAGES))
+    st.divider()
+    if in_view:
+        reader(store, in_view, labels, articles_view)
+    else:
+        st.info("No article is selected. Choose some in the sidebar, or add articles.")
+
+
+st.set_page_config(page_title="News Atlas", page_icon="🗺️", layout="wide")
+st.html((STATIC / "atlas.css").read_text(encoding="utf-8"))
+problem = st.empty()  # a failure while drawing shows here, at the top of the page
+try:
+    page()
+except GeoError as err:
+    logger.error("The page stopped: %s", err)
+    problem.html(render.message_html(str(err), kind="error"))

@@ -106,6 +106,8 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# An explicit '!!timestamp' is text too (PyYAML's own constructor fails on '!!timestamp x' with an AttributeError).
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
 
 
 def load_article(path: str | Path, *, max_bytes: int | None = None) -> Article:
@@ -305,18 +307,19 @@ def _split_front_matter(label: str, text: str) -> tuple[dict[str, Any], str]:
     try:
         metadata = handler.load(front, Loader=_FrontMatterLoader)
     except _RefusedYAML as err:
-        line = _leading_lines(text, stripped) + err.line
+        line = _lines_before(text, stripped, handler) + err.line
         raise ArticleError(f"{label} has bad front matter: {err.what} on line {line}; {err.advice}.") from err
     except yaml.YAMLError as err:
         raise ArticleError(
-            f"{label} has bad front matter: {_describe_yaml_error(err, text, stripped)}. "
+            f"{label} has bad front matter: {_describe_yaml_error(err, _lines_before(text, stripped, handler))}. "
             f"Fix the YAML between the '---' lines."
         ) from err
-    except ValueError as err:
-        # A value YAML accepts but Python cannot build: an integer of more than 4,300 digits, a bad !!timestamp.
+    except (ValueError, LookupError, AttributeError, TypeError) as err:
+        # PyYAML's constructors fail so on values it parsed: an integer of more than 4,300 digits (ValueError),
+        # '!!bool maybe' (KeyError), '!!int ""' (IndexError), '!!float x' (ValueError).
         raise ArticleError(
-            f"{label} has bad front matter: a value cannot be read ({_shown(str(err), 120)}). "
-            f"Fix the YAML between the '---' lines."
+            f"{label} has bad front matter: a number or a value with a type tag ('!!int', '!!bool'...) cannot be "
+            f"read ({_shown(str(err), 120)}). Fix the YAML between the '---' lines."
         ) from err
     if metadata is None:
         metadata = {}
@@ -328,23 +331,24 @@ def _split_front_matter(label: str, text: str) -> tuple[dict[str, Any], str]:
     return metadata, body.strip()
 
 
-def _describe_yaml_error(err: yaml.YAMLError, text: str, stripped: str) -> str:
-    """One line: the YAML problem and the file lines it is on."""
-    leading_lines = _leading_lines(text, stripped)
+def _describe_yaml_error(err: yaml.YAMLError, lines_before: int) -> str:
+    """One line: the YAML problem and the file lines it is on (the front matter follows ``lines_before`` lines)."""
     parts = []
     for note, mark in (
         (getattr(err, "context", None), getattr(err, "context_mark", None)),
         (getattr(err, "problem", None), getattr(err, "problem_mark", None)),
     ):
         if note:
-            where = f" on line {leading_lines + mark.line + 1}" if mark is not None else ""
+            where = f" on line {lines_before + mark.line + 1}" if mark is not None else ""
             parts.append(f"{' '.join(str(note).split())}{where}")
     return ": ".join(parts) or " ".join(str(err).split())
 
 
-def _leading_lines(text: str, stripped: str) -> int:
-    """The blank lines before the opening '---': the front matter's line 1 is the file's line 1 + this."""
-    return text[: len(text) - len(stripped)].count("\n")
+def _lines_before(text: str, stripped: str, handler: YAMLHandler) -> int:
+    """How many file lines come before the front matter's first line (YAML's line 0)."""
+    # Blank lines before the opening '---', and those its boundary pattern ('^-{3,}\s*$') takes after it.
+    opening = handler.FM_BOUNDARY.match(stripped) if handler.FM_BOUNDARY else None
+    return text[: len(text) - len(stripped)].count("\n") + (stripped[: opening.end()].count("\n") if opening else 0)
 
 
 def _parse_date(label: str, value: Any) -> dt.date | None:
@@ -381,13 +385,19 @@ def _as_text(label: str, name: str, value: Any) -> str:
         size = 0
         for item in value:
             part = "" if item is None else str(item).strip()
-            if part:
-                parts.append(part)
-                size += len(part) + 2
-            if size > MAX_FIELD_CHARS:
+            if not part:
+                continue
+            if parts and size + len(part) > MAX_FIELD_CHARS:
+                logger.info("%s: front-matter field %s has %d items; keeping %d", label, name, len(value), len(parts))
                 break
+            parts.append(part)
+            size += len(part) + 2
         return _capped(label, name, ", ".join(parts))
-    what = {dict: "a mapping ('key: value' pairs)", list: "a list holding lists or mappings", bytes: "binary data"}
+    what: dict[type, str] = {
+        dict: "a mapping ('key: value' pairs)",
+        list: "a list holding lists or mappings",
+        bytes: "binary data",
+    }
     raise ArticleError(
         f"{label} has bad front matter: the field {_shown(name)} is "
         f"{what.get(type(value), 'a ' + type(value).__name__)}, not text. Write it as '{name}: text'."

@@ -265,3 +265,22 @@ def view_href(
         params["passage"] = str(passage)
     anchor = f"#passage-{passage}" if passage is not None else ""
     return f"?{urlencode(params)}{anchor}"
+
+
+def query_offset(value: str | None, *, limit: int) -> int | None:
+    """A text offset read from the URL (``?passage=120``), or ``None`` when it is not one.
+
+    Only ASCII digits count, up to ``limit``: ``str.isdigit`` also accepts "²",
+    which ``int`` refuses, and 5,000 digits are past ``int``'s conversion
+    limit.  Anything else is ignored, as a link to a passage that no longer
+    exists is: the article still opens.
+
+    Examples
+    --------
+    >>> query_offset("120", limit=500), query_offset("²", limit=500), query_offset("9" * 5000, limit=500)
+    (120, None, None)
+    """
+    if not value or not (value.isascii() and value.isdecimal()) or len(value) > len(str(limit)):
+        return None
+    offset = int(value)
+    return offset if offset <= limit else None

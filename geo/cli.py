@@ -7,11 +7,15 @@ Subcommands::
 
     news-atlas [--cache-dir DIR] [--online | --offline] extract FILE... [--format jsonl|geojson|csv]
     news-atlas [--cache-dir DIR] [--online | --offline] build-gazetteer [--force]
+    news-atlas [--store FILE] ingest PATH... [--workers N] [--dask] [--scheduler ADDRESS]
+    news-atlas [--store FILE] list | delete ID... | reindex [--all] | export [...]
+    news-atlas [--store FILE] check | backup FILE [--force]
 
 The global options may also follow the subcommand.  Exit status: 0 on
 success; 2 when a file could not be read (the others are still processed),
-or for a bad setting or usage; 1 when the run cannot proceed (for instance,
-the gazetteer is missing).  This is the only module that configures logging.
+the store is damaged or not a store, or for a bad setting or usage; 1 when
+the run cannot proceed (for instance, the gazetteer is missing).  This is
+the only module that configures logging.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from geo.config import PROJECT_DIR, SETTINGS, Settings
-from geo.exc import ConfigurationError, GeoError, IngestError
+from geo.exc import ConfigurationError, DamagedStoreError, GeoError, IngestError, StoreError
 from geo.export import PLACE_COLUMNS, FormulaSafeWriter, place_cells, place_feature
 from geo.models import GeocodedMention
 from geo.pipeline import Geoparser
@@ -96,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         return int(args.command(args, settings))
+    except DamagedStoreError as err:  # a bad input file like any other: the store named on the command line
+        _error(str(err))
+        return EXIT_BAD_INPUT
     except GeoError as err:
         _error(str(err))
         return EXIT_FAILED
@@ -205,10 +212,24 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--search", default="", help="Only places whose name contains this.")
     export.add_argument("--output", "-o", type=Path, help="Write here instead of stdout.")
     export.set_defaults(command=_export)
+
+    check = commands.add_parser(
+        "check", parents=[common], help="Check the store's file (SQLite's integrity check); exit 2 if damaged."
+    )
+    check.set_defaults(command=_check)
+
+    backup = commands.add_parser(
+        "backup", parents=[common], help="Copy the store to FILE (SQLite's online backup, safe while others write)."
+    )
+    backup.add_argument("file", type=Path, metavar="FILE", help="The backup file (never the store itself).")
+    backup.add_argument("--force", action="store_true", help="Replace FILE if it exists.")
+    backup.set_defaults(command=_backup)
     return parser
 
 
 def _open_store(settings: Settings) -> Store:
+    """The store, to use in a ``with`` block: closing it folds its -wal file into it (a connection's
+    statement cache holds it in a reference cycle, so it is not closed when the command returns)."""
     from geo.store import Store
 
     return Store(settings.store_path)
@@ -232,12 +253,12 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     """``ingest``: every input in, a summary out; exit 0 only when nothing failed."""
     from geo.ingest import ingest_paths
 
-    store = _open_store(settings)
     workers = max(1, args.workers)
-    if args.dask or args.scheduler:
-        return _ingest_on_dask(args, settings, store, workers)
-    with _progress_bar() as progress:
-        report = ingest_paths(args.inputs, store, settings, workers=workers, progress=progress)
+    with _open_store(settings) as store:
+        if args.dask or args.scheduler:
+            return _ingest_on_dask(args, settings, store, workers)
+        with _progress_bar() as progress:
+            report = ingest_paths(args.inputs, store, settings, workers=workers, progress=progress)
     return _ingest_summary(report, settings)
 
 
@@ -276,24 +297,26 @@ def _ingest_summary(report: IngestReport, settings: Settings) -> int:
 def _reindex(args: argparse.Namespace, settings: Settings) -> int:
     from geo.ingest import reindex
 
-    store = _open_store(settings)
-    geoparser = Geoparser.from_settings(settings)
-    with _progress_bar() as progress:
-        count = reindex(store, geoparser, everything=args.all, progress=progress)
+    with _open_store(settings) as store:
+        geoparser = Geoparser.from_settings(settings)
+        with _progress_bar() as progress:
+            count = reindex(store, geoparser, everything=args.all, progress=progress)
     sys.stdout.write(f"{count} articles geoparsed again (geoparser {geoparser.version})\n")
     return EXIT_OK
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
-    for info in _open_store(settings).article_infos():
+    with _open_store(settings) as store:
+        infos = store.article_infos()
+    for info in infos:
         writer.writerow([info.id, info.date or "", info.mentions, info.title])
     return EXIT_OK
 
 
 def _delete(args: argparse.Namespace, settings: Settings) -> int:
-    store = _open_store(settings)
-    missing = [article_id for article_id in args.ids if not store.delete(article_id)]
+    with _open_store(settings) as store:
+        missing = [article_id for article_id in args.ids if not store.delete(article_id)]
     for article_id in missing:
         _error(f"no article {article_id!r} in {settings.store_path}; `python -m geo list` shows the ids.")
     return EXIT_BAD_INPUT if missing else EXIT_OK
@@ -302,9 +325,9 @@ def _delete(args: argparse.Namespace, settings: Settings) -> int:
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     from geo import export
 
-    store = _open_store(settings)
     wanted = set(args.articles.split(",")) if args.articles else None
-    articles = [item for item in store.articles() if wanted is None or item.article.id in wanted]
+    with _open_store(settings) as store:
+        articles = [item for item in store.articles() if wanted is None or item.article.id in wanted]
     kinds = args.kinds.split(",") if args.kinds else None
     outlines = None
     if args.format == "html":
@@ -316,6 +339,49 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+PROBLEMS_LISTED = 50  # `check` lists this many of a damaged store's problems, then a count
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    """``check``: SQLite's full integrity and foreign key checks, read-only; exit 2 when anything is wrong."""
+    from geo.store import SCHEMA_VERSION
+    from geo.storefile import inspect_store
+
+    path = settings.store_path
+    try:
+        check = inspect_store(path, full=True)
+    except StoreError as err:
+        _error(str(err))
+        return EXIT_BAD_INPUT
+    if check.ok:
+        newer = " (newer than this News Atlas: update it to use this store)" if check.version > SCHEMA_VERSION else ""
+        sys.stdout.write(f"{path}: ok, {check.articles} articles, schema version {check.version}{newer}\n")
+        return EXIT_OK
+    for problem in check.problems[:PROBLEMS_LISTED]:
+        sys.stdout.write(f"{problem}\n")
+    if len(check.problems) > PROBLEMS_LISTED:
+        sys.stdout.write(f"... and {len(check.problems) - PROBLEMS_LISTED} more\n")
+    what = "is not a News Atlas store" if check.foreign else f"is damaged ({len(check.problems)} problems, above)"
+    _error(
+        f"{path} {what}. News Atlas will not open it. Restore a backup, or move the file away "
+        "(a new store is created in its place), or set NEWS_ATLAS_STORE_PATH to another file."
+    )
+    return EXIT_BAD_INPUT
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    """``backup FILE``: a checked copy of the store, made while other processes may be writing it."""
+    from geo.storefile import backup_store
+
+    try:
+        copy = backup_store(settings.store_path, args.file, force=args.force)
+    except StoreError as err:
+        _error(str(err))
+        return EXIT_BAD_INPUT
+    sys.stdout.write(f"{settings.store_path} backed up to {args.file}: {copy.articles} articles, checked\n")
     return EXIT_OK
 
 

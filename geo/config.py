@@ -51,8 +51,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("basemap", "osm", "Map background at start: osm (OpenStreetMap tiles), none (outlines only), custom."),
     Setting("tile_url", "", "Tile URL template for the custom basemap, e.g. http://localhost:8080/{z}/{x}/{y}.png."),
     Setting("tile_attribution", "", "Attribution shown for the custom tiles."),
-    Setting("max_article_bytes", 5_000_000, "Largest article file or page accepted, in bytes."),
-    Setting("fetch_timeout", 10.0, "Seconds to wait for a web page given by URL."),
+    Setting("max_article_bytes", 5_000_000, "Largest article file, web page or pasted text accepted, in bytes."),
+    Setting("fetch_timeout", 10.0, "Seconds for a whole web page download given by URL (DNS, redirects and body)."),
+    Setting(
+        "fetch_private",
+        True,
+        "Fetch URLs on this machine and private networks (loopback, 10.x, 192.168.x...); set false on a shared "
+        "server. Link-local and cloud metadata addresses (169.254.x.x) are always refused.",
+    ),
 )
 
 
@@ -102,6 +108,7 @@ class Settings:
     tile_attribution: str
     max_article_bytes: int
     fetch_timeout: float
+    fetch_private: bool
 
     def __post_init__(self) -> None:
         if self.nominatim_scheme not in {"http", "https"}:

@@ -151,11 +151,11 @@ def _strict_utf8(label: str, data: bytes) -> str:
             f"{label} is binary, not text (it contains NUL bytes; so does UTF-16 text). Re-save it as UTF-8 text, "
             f"or {_SAVE_AS_TEXT}."
         )
-    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data[bom:].decode("utf-8")
+        return data[skip:].decode("utf-8")
     except UnicodeDecodeError as err:
-        offset = bom + err.start
+        offset = skip + err.start
         raise IngestError(
             f"{label} is not UTF-8: byte 0x{data[offset]:02x} at byte offset {offset} cannot be decoded. "
             f"Re-save the file as UTF-8."

@@ -9,7 +9,7 @@ Exception tree::
     ├── AssetError (OSError)                the map's offline assets cannot be installed
     ├── StoreError (OSError)                the article store cannot be opened or written
     │   └── DamagedStoreError               the store file is damaged or not a store: neither read nor written
-    ├── ArticleError (ValueError)           an article file cannot be read
+    ├── ArticleError (ValueError)           article text or front matter cannot become an article
     ├── TooManyPlacesError (ValueError)     a text names more places than an article can (setting max_places)
     └── IngestError (ValueError)            a file, pasted text or web page cannot become an article
 """
@@ -48,7 +48,10 @@ class DamagedStoreError(StoreError):
 
 
 class ArticleError(GeoError, ValueError):
-    """An article file is missing, unreadable, binary or not UTF-8."""
+    """Article text or its front matter cannot become an article (``geo.articles``).
+
+    The readers (``geo.readers``) raise it as an ``IngestError``, with the same message.
+    """
 
 
 class IngestError(GeoError, ValueError):

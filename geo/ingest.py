@@ -4,23 +4,32 @@ Input: files, folders and globs (or uploads, pasted text, URLs: anything
 that yields an ``Article``).  Output: an ``IngestReport`` saying, for every
 input, whether it was added, skipped as a duplicate, or failed and why.
 One bad input never stops the batch, and the store only ever receives whole
-articles.  With ``workers > 1`` reading and geoparsing run in that many
-processes, or on a Dask cluster (``ingest_on_dask``); the store is written
-by this one.
+articles; a damaged store stops it (``DamagedStoreError``).  With
+``workers > 1`` reading and geoparsing run in that many processes, which end
+with this one even when it is killed, or on a Dask cluster
+(``ingest_on_dask``); the store is written by this one.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Literal
 
 from geo.config import Settings
-from geo.exc import GeoError
+from geo.exc import DamagedStoreError, GeoError
 from geo.models import Article, GeocodedMention
 from geo.pipeline import Geoparser
 from geo.readers import expand_inputs, read_bytes, read_path
@@ -30,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 Status = Literal["added", "duplicate", "failed"]
 DASK_BATCH = 50  # files per Dask task: one file is a few milliseconds of work, too little for a task
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT_POLL_SECONDS = 0.5  # how often a worker without PR_SET_PDEATHSIG looks for its parent
 Progress = Callable[[int, int], None]
 
 
@@ -122,9 +133,66 @@ def ingest_paths(
     if workers <= 1:
         parsed: Iterable[ParsedDocument] = (geoparse_file(name, settings) for name in names)
         return _store_all(missing, parsed, len(names), store, settings, progress)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with _worker_pool(workers) as pool:
         parsed = pool.map(geoparse_file, names, repeat(settings), chunksize=8)
         return _store_all(missing, parsed, len(names), store, settings, progress)
+
+
+@contextmanager
+def _worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers end with this process, even by ``kill -9``.
+
+    When storing stops early (a damaged store, Ctrl-C), the files not yet
+    begun are dropped rather than geoparsed for nothing.
+    """
+    context = multiprocessing.get_context()
+    # With fork and spawn the workers' parent is this process; with forkserver it is the server (which ends with us).
+    watched = os.getpid() if context.get_start_method() in ("fork", "spawn") else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_end_with_parent,
+                               initargs=(watched,))  # fmt: skip
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _end_with_parent(parent_pid: int | None) -> None:
+    """Pool initializer: end this worker when the process that started it ends, even by ``kill -9``.
+
+    Without it a killed ingest leaves its workers waiting forever on a queue
+    that every forked worker holds open.  On Linux the kernel itself sends the
+    worker SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``): that
+    works whatever the worker is doing, even inside a long regular expression
+    that holds the GIL, where a watching thread could not run.  The signal
+    follows the *thread* that forked the worker: here the pool's caller or
+    its manager thread, both alive as long as the pool.  Elsewhere a daemon
+    thread sees the worker being given another parent (``os.getppid()``
+    changes), within ``PARENT_POLL_SECONDS``.
+    """
+    parent = os.getppid()
+    if parent_pid is not None and parent != parent_pid:  # the ingest ended before this worker started
+        os._exit(1)
+    if not _set_parent_death_signal():
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), name="parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # it ended while the signal was being set up
+        os._exit(1)
+
+
+def _set_parent_death_signal() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return int(ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """Wait until this process's parent is gone (it is then given another), and end at once."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def ingest_on_dask(
@@ -135,7 +203,10 @@ def ingest_on_dask(
     ``client`` is a ``distributed.Client``.  Each file is read and geoparsed by
     ``geoparse_file`` on a worker, which must see the same paths (a local
     cluster, or a shared file system) and have the gazetteer on its disk
-    (docs/SCALING.md); this process writes the store, in input order.
+    (docs/SCALING.md); this process writes the store, in input order.  A
+    local cluster's worker processes end with this process even when it is
+    killed: distributed's nannies start them with a pipe from the parent and
+    end them when it closes.
     """
     paths, missing = expand_inputs(inputs)
     names = [str(path) for path in paths]
@@ -168,10 +239,13 @@ def _store_all(
 
 
 def _store_document(store: Store, document: ParsedDocument, version: str) -> Outcome:
+    """Store one document; a write the store refuses fails this input only, a damaged store stops the batch."""
     if document.article is None:
         return Outcome(document.name, "failed", reason=document.error)
     try:
         return store_article(store, document.name, document.article, document.mentions, version)
+    except DamagedStoreError:
+        raise
     except GeoError as err:
         return Outcome(document.name, "failed", reason=str(err))
 

@@ -51,8 +51,9 @@ from geo.articles import article_from_text, parse_markdown
 from geo.config import Settings
 from geo.decoding import decode_text, html_charset
 from geo.exc import ArticleError, IngestError
+from geo.fetch import download
 from geo.models import Article
-from geo.webpage import download, extract_page
+from geo.webpage import extract_page
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY
 _NOT_FILES = (
     (stat.S_ISDIR, "is a folder, not a file. Pass the .txt, .md or .html files in it."),
     (stat.S_ISFIFO, "is a named pipe (FIFO), not a file: reading it would wait for a writer. Pass a text file."),
-    (stat.S_ISCHR, "is a character device (as /dev/zero is), not a file. Pass a text file."),
+    (stat.S_ISCHR, "is a character device (such as a terminal or /dev/zero), not a file. Pass a text file."),
     (stat.S_ISBLK, "is a block device (a disk), not a file. Pass a text file."),
     (stat.S_ISSOCK, "is a socket, not a file. Pass a text file."),
 )
@@ -213,7 +214,9 @@ def read_pasted(title: str, text: str, *, max_bytes: int | None = None) -> Artic
     return dataclasses.replace(article, id=f"{stem}-{digest}", title=_shorten(article.title))
 
 
-def fetch_url(url: str, *, timeout: float, max_bytes: int, user_agent: str = "news-atlas") -> Article:
+def fetch_url(
+    url: str, *, timeout: float, max_bytes: int, user_agent: str = "news-atlas", allow_private: bool = True
+) -> Article:
     """Download a web page and keep its article's text and metadata.
 
     Parameters
@@ -222,12 +225,17 @@ def fetch_url(url: str, *, timeout: float, max_bytes: int, user_agent: str = "ne
         An ``http://`` or ``https://`` address.  Redirects are followed to
         http(s) addresses only.
     timeout:
-        Seconds for the whole download (setting ``fetch_timeout``).
+        Seconds for the whole download, DNS, connection, redirects and body
+        included (setting ``fetch_timeout``).
     max_bytes:
         Refuse pages larger than this (setting ``max_article_bytes``); at most
         one byte more is read.
     user_agent:
         The User-Agent header sent.
+    allow_private:
+        Also fetch from loopback and private-network addresses (setting
+        ``fetch_private``); link-local and cloud metadata addresses are refused
+        either way.  See ``geo.fetch``.
 
     Returns
     -------
@@ -237,9 +245,9 @@ def fetch_url(url: str, *, timeout: float, max_bytes: int, user_agent: str = "ne
     Raises
     ------
     IngestError
-        For another scheme, a timeout, an HTTP error status, an unreachable
-        host, a PDF or other non-text content type, a page that is too large,
-        or one with no article text.
+        For another scheme, a refused address, a timeout, an HTTP error status,
+        an unreachable host, a PDF or other non-text content type, a page that
+        is too large, or one with no article text.
 
     Examples
     --------
@@ -250,7 +258,9 @@ def fetch_url(url: str, *, timeout: float, max_bytes: int, user_agent: str = "ne
     """
     url = url.strip()
     label = f"Web page {_show(url)}"
-    page = download(label, url, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent)
+    page = download(
+        label, url, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent, allow_private=allow_private
+    )
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
     name = PurePosixPath(urllib.parse.unquote(parts.path)).name or host
@@ -309,7 +319,7 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[Path], list[tuple[str, st
     ([], [('no/such/file.txt', 'does not exist; check the path')])
     """
     found: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     problems: list[tuple[str, str]] = []
     wanted = "no .txt, .md, .markdown, .html or .htm files"
     for given in inputs:
@@ -449,8 +459,11 @@ def _check_regular(label: str, info: os.stat_result) -> None:
 def _open_problem(path: Path, err: OSError) -> str:
     """Why ``path`` could not be opened, for the message after its label."""
     if err.errno == errno.ENOENT and os.path.islink(path):
-        target = _show(os.readlink(path))
-        return f"is a broken symbolic link: its target {target} does not exist. Fix or remove the link."
+        try:
+            target = f" {_show(os.readlink(path))}"
+        except OSError:  # removed meanwhile
+            target = ""
+        return f"is a broken symbolic link: its target{target} does not exist. Fix or remove the link."
     if err.errno == errno.ENOENT:
         return "does not exist. Check the path."
     if err.errno == errno.ELOOP:

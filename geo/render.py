@@ -3,7 +3,12 @@
 Input: ``PlaceSummary`` records (``geo.atlas``) and articles.  Output: a
 ``folium.Map`` that stays the same across reruns, a ``folium.FeatureGroup``
 of the places in view, and escaped HTML.  Every text that comes from an
-article is escaped before it reaches HTML: an article is data, never markup.
+article (text, title, author, source, URL, file name) is escaped by
+``text_html`` before it reaches HTML: an article is data, never markup.  The
+app shows this HTML with ``st.html``, which Streamlit does not put through
+Markdown, so no line break (``\r``, ``\u2028``...) or character can turn the
+rest of a text into links, images or bold.  The only link an article gives
+is its own source URL, and only when it is http(s) (``web_url``).
 No Streamlit here.
 """
 
@@ -15,6 +20,8 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
 import folium
 import jinja2
@@ -24,6 +31,9 @@ from geo.assets import VENDOR_CSS, VENDOR_JS, outlines_geojson
 from geo.atlas import CATEGORIES, GeoparsedArticle, Passage, PlaceSummary, mention_category
 from geo.models import Article, GeocodedMention
 
+if TYPE_CHECKING:
+    from geo.ingest import IngestReport
+
 COLOURS = {"story": "#c0392b", "origin": "#1f78b4", "country": "#2e8b57", "water": "#6a51a3"}
 SELECTED_COLOUR = "#f39c12"
 CLUSTER_THRESHOLD = 500  # above this many places, markers are clustered in the browser
@@ -31,6 +41,11 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 GEONAMES_ATTRIBUTION = 'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC-BY 4.0)'
 MAX_ZOOM = 18
+# What str.splitlines() splits on: each shows as a line break, a "\r\n" pair as one.
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Control characters and lone surrogates: not text a page can show (and a surrogate cannot even be sent
+# to the browser as UTF-8); each shows as U+FFFD, the replacement character, so nothing vanishes.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,13 +232,27 @@ def _popup_html(summary: PlaceSummary, excerpt: str) -> str:
     return f"<b>{_html_text(summary.label)}</b><br>{_html_text(excerpt)}"
 
 
+def text_html(text: str) -> str:
+    """Plain text as HTML that shows it exactly: every character escaped, every line break a ``<br>``.
+
+    Quotes are escaped too, so the result may also sit in an attribute.
+    Control characters and lone surrogates show as U+FFFD.
+
+    Examples
+    --------
+    >>> text_html('**Bold** <b>x</b> & "y"\\r\\r[l](http://e)')
+    '**Bold** &lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;<br><br>[l](http://e)'
+    """
+    return _LINE_BREAK.sub("<br>", html.escape(_UNSHOWABLE.sub("\ufffd", text)))
+
+
 def _html_text(text: str) -> str:
     """Text escaped for HTML that folium writes into a JavaScript template literal (tooltips, popups).
 
     In a backtick string "`" would end it, "${" run code and "\\" start an escape (an invalid
     one stops the whole map script); as character references they display the same.
     """
-    return html.escape(text).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+    return text_html(text).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
 # Each data row: lat, lon, tooltip HTML, popup HTML, fill colour, radius.
@@ -247,7 +276,7 @@ def _clustered_markers(
         [
             s.place.lat,
             s.place.lon,
-            html.escape(tooltip_text(s)),
+            text_html(tooltip_text(s)),
             _popup_html(s, excerpts(s)),
             COLOURS[s.category],
             marker_radius(s.mentions),
@@ -278,24 +307,25 @@ def highlight_html(
     end: int,
     spans: Sequence[tuple[int, int, str, str | None]],
 ) -> str:
-    """``text[start:end]`` escaped, with each span wrapped in a ``<mark>``.
+    """``text[start:end]`` as ``text_html``, with each span wrapped in a ``<mark>``.
 
     ``spans`` are ``(start, end, css_class, href)`` in text offsets; a span
-    with an ``href`` becomes a link too.  Overlapping spans are skipped.
+    with an ``href`` (a link of the app's own, ``geo.atlas.view_href``)
+    becomes a link too.  Overlapping spans are skipped.
     """
     parts = []
     position = start
     for span_start, span_end, css_class, href in sorted(spans):
         if span_start < position or span_end > end:
             continue
-        parts.append(html.escape(text[position:span_start]))
-        inner = f'<mark class="{html.escape(css_class)}">{html.escape(text[span_start:span_end])}</mark>'
+        parts.append(text_html(text[position:span_start]))
+        inner = f'<mark class="{html.escape(css_class)}">{text_html(text[span_start:span_end])}</mark>'
         if href:
             inner = f'<a href="{html.escape(href)}" target="_self">{inner}</a>'
         parts.append(inner)
         position = span_end
-    parts.append(html.escape(text[position:end]))
-    return "".join(parts).replace("\n", "<br>")
+    parts.append(text_html(text[position:end]))
+    return "".join(parts)
 
 
 def article_html(
@@ -334,8 +364,8 @@ def passages_html(
     for article_id in summary.article_ids:
         article = articles[article_id]
         byline = f"{article.date or 'no date'} · {article.author or 'unknown author'}"
-        parts.append(f'<h4 class="passage-article">{html.escape(article.title)}</h4>')
-        parts.append(f'<p class="byline">{html.escape(byline)}</p>')
+        parts.append(f'<h4 class="passage-article">{text_html(article.title)}</h4>')
+        parts.append(f'<p class="byline">{text_html(byline)}</p>')
         for passage in (p for p in summary.passages if p.article_id == article_id):
             spans = [(s, e, f"place {summary.category}", None) for s, e in passage.highlights]
             body = highlight_html(article.text, passage.start, passage.end, spans)
@@ -353,8 +383,9 @@ def passages_panel(
     link: Callable[[Passage], str],
     *,
     limit: int,
-) -> tuple[str, str]:
-    """The passages panel of a place: a note when only the first ``limit`` passages show, and their HTML.
+) -> str:
+    """The passages panel of a place, as HTML: its heading, a note when only the first ``limit``
+    passages show, and the passages.
 
     ``article`` gives an article by id (the store's); a place named in
     thousands of articles opens only the articles of the passages shown.
@@ -362,18 +393,21 @@ def passages_panel(
     shown = tuple(passages[:limit])
     found = {a: article(a) for a in dict.fromkeys(p.article_id for p in shown)}
     articles = {a: item.article for a, item in found.items() if item is not None}
-    note = ""
+    heading = f'<h3 class="passage-place">{text_html(tooltip_text(summary))}</h3>'
     if len(passages) > limit:
         note = f"The first {limit} of {len(passages)} passages; choose fewer articles to see others."
+        heading += f'<p class="note">{text_html(note)}</p>'
     view = replace(summary, passages=tuple(p for p in shown if p.article_id in articles), article_ids=tuple(articles))
-    return note, passages_html(view, articles, link)
+    return heading + passages_html(view, articles, link)
 
 
 def reader_html(
     item: GeoparsedArticle, *, href: Callable[[GeocodedMention], str | None], passage: int | None = None
 ) -> tuple[str, str | None]:
-    """The reader: an article with every placed mention highlighted and linked.
+    """The reader: a byline, then the article with every placed mention highlighted and linked.
 
+    The byline is the date, author and source; the source links to the
+    article's URL when that is http(s) (``web_url``), in a new tab.
     ``passage`` is the start of a sentence that a passage link opened: it is
     marked, and its element id is returned to scroll to (None when no
     sentence with a place starts there).
@@ -382,7 +416,45 @@ def reader_html(
     current = starts.get(passage) if passage is not None else None
     placed = [m for m in item.mentions if m.place]
     body = article_html(item.article.text, placed, href=href, category=mention_category, current=current)
-    return f'<div class="article">{body}</div>', f"passage-{current[0]}" if current else None
+    reader = f'{_reader_byline(item.article)}<div class="article">{body}</div>'
+    return reader, f"passage-{current[0]}" if current else None
+
+
+def _reader_byline(article: Article) -> str:
+    """Date · author · source; the source links to the article's URL only when that is http(s)."""
+    parts = [text_html(str(article.date or "no date")), text_html(article.author or "unknown author")]
+    url = web_url(article.url)
+    if url:
+        label = text_html(article.source or urlsplit(url).hostname or url)
+        link = f'<a class="source" href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">'
+        parts.append(f"{link}{label}</a>")
+    else:
+        parts += [text_html(article.source)] if article.source else []
+        parts += [text_html(f"{article.url.strip()} (not a web address)")] if article.url.strip() else []
+    return f'<p class="byline reader-byline">{" · ".join(parts)}</p>'
+
+
+def web_url(url: str) -> str | None:
+    """``url`` when it is an http(s) address a link may go to, else ``None``.
+
+    Refused: other schemes (``javascript:``, ``data:``, ``file:``), no host,
+    and any blank or control character inside (a browser would drop them and
+    read another address).
+
+    Examples
+    --------
+    >>> web_url("https://www.wsws.org/en/articles/x.html"), web_url("javascript:alert(1)"), web_url("http:///x")
+    ('https://www.wsws.org/en/articles/x.html', None, None)
+    """
+    url = url.strip()
+    if not url or any(char.isspace() or not char.isprintable() for char in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "http://[::1" and the like
+        return None
+    return url if parts.scheme.lower() in {"http", "https"} and host else None
 
 
 def scroll_script(element_id: str) -> str:
@@ -396,12 +468,27 @@ def scroll_script(element_id: str) -> str:
     )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:/])")
+def message_html(text: str, *, kind: Literal["error", "info"]) -> str:
+    """A message for the reader (an ingest report, an error) as a box of plain text.
+
+    Messages name files, URLs and titles, which are the reader's input: they
+    are escaped here and shown with ``st.html``, never as Markdown (where
+    "**", "[x](...)", ":red[...]" or "$x$" in a file name would be read).
+    """
+    role = "alert" if kind == "error" else "status"
+    return f'<div class="atlas-message atlas-{kind}" role="{role}">{text_html(text)}</div>'
 
 
-def escape_markdown(text: str) -> str:
-    """Text shown literally by Streamlit's Markdown: a file named "[x](javascript:...)" is no link."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+def report_html(report: IngestReport) -> str:
+    """One message per input of an ingest: "Added: x.md", "Skipped: ..." or "Not added: ... (why)"."""
+    words = {"added": "Added", "duplicate": "Skipped", "failed": "Not added"}
+    return "".join(
+        message_html(
+            f"{words[o.status]}: {o.source}" + (f" ({o.reason})" if o.reason else ""),
+            kind="error" if o.status == "failed" else "info",
+        )
+        for o in report.outcomes
+    )
 
 
 def legend_html() -> str:

@@ -35,7 +35,7 @@ from geo.atlas import CATEGORIES, GeoparsedArticle, Passage, PlaceSummary, menti
 from geo.exc import DamagedStoreError, StoreError
 from geo.gazetteer.base import normalise_name
 from geo.models import Article, GeocodedMention, Mention, Place
-from geo.storefile import BUSY_TIMEOUT_MS, damaged_error, inspect_store, store_error
+from geo.storefile import BUSY_TIMEOUT_MS, damaged_error, existing_file, inspect_store, store_error
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ class Store:
         self._damaged: DamagedStoreError | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if self.path.is_file() and self.path.stat().st_size:
+            if existing_file(self.path) and self.path.stat().st_size:
                 self._refuse_unusable()
             self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
                                          isolation_level=None)  # fmt: skip
@@ -257,7 +257,14 @@ class Store:
         return int(self.get_meta("revision") or 0)
 
     def close(self) -> None:
+        """Close the connection; the last one to close folds the -wal file into the store and removes it."""
         self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- writing ---------------------------------------------------------------------------
     @_guarded("write")

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,13 +70,16 @@ def inspect_store(path: str | Path, *, full: bool = False) -> StoreCheck:
         When the file does not exist or cannot be opened (a folder, no permission).
     """
     path = Path(path)
-    if not path.is_file():
+    if not existing_file(path):
         raise StoreError(f"There is no store at {path}. Set NEWS_ATLAS_STORE_PATH or pass --store FILE.")
     try:
         conn = _connect_read_only(path)
     except sqlite3.Error as err:
         raise store_error(path, err, "open") from err
     try:
+        # One read transaction: every answer below comes from the same state of the file, even while
+        # another process creates the store (its version and its tables appear in one commit).
+        conn.execute("BEGIN")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         rows = conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
         problems = [line for (row,) in rows for line in str(row).splitlines() if line and not line.startswith("***")]
@@ -98,6 +102,39 @@ def inspect_store(path: str | Path, *, full: bool = False) -> StoreCheck:
     finally:
         conn.close()
     return StoreCheck(path, version, articles, ())
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))  # fmt: skip
+
+
+def existing_file(path: Path) -> bool:
+    """True when ``path`` is a regular file (or a link to one), False when nothing is there yet.
+
+    Raises
+    ------
+    DamagedStoreError
+        When something else is there (a folder, a FIFO, a device, a link loop): SQLite would
+        report it as a disk I/O error, or wait on a pipe.
+    """
+    kind = _not_a_file(path)
+    if kind is not None:
+        raise DamagedStoreError(
+            f"{path} is not a News Atlas store: it is {kind}, not a file. Set NEWS_ATLAS_STORE_PATH or pass "
+            "--store FILE with a file name; a new store is created there."
+        )
+    return path.exists()
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What is at ``path`` when it is neither a regular file nor nothing: "a folder", "a device"..."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as err:  # a link loop, a path through a file
+        return f"a path the system cannot follow ({err.strerror})"
+    return next((name for test, name in _KINDS if test(info.st_mode)), None)
 
 
 def damaged_error(path: Path, problems: tuple[str, ...] | list[str], *, foreign: bool = False) -> DamagedStoreError:
@@ -197,27 +234,31 @@ def backup_store(path: str | Path, target: str | Path, *, force: bool = False) -
 
 
 def _refuse_target(path: Path, target: Path, *, force: bool) -> None:
-    """The backup may not land on the store (or its -wal and -shm files), a folder, or, unless forced, a file."""
+    """The backup may not land on the store (or its -wal and -shm files), on anything but a file, or, unless
+    forced, on an existing file."""
     store_files = {Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
     if any(_same_file(target, f) for f in store_files):
         raise StoreError(f"{target} is the store itself; give the backup another file name.")
-    if target.is_dir():
+    kind = _not_a_file(target)
+    if kind == "a folder":
         example = target / "atlas-backup.sqlite3"
         raise StoreError(f"{target} is a folder; give a file name for the backup, e.g. {example}.")
+    if kind is not None:  # never renamed over, even with force: think of /dev/null as root
+        raise StoreError(f"{target} is {kind}, not a file; give a file name for the backup.")
     if target.exists() and not force:
         raise StoreError(f"{target} exists already; pass --force to replace it, or give another file name.")
 
 
 def _same_file(a: Path, b: Path) -> bool:
-    if a.resolve() == b.resolve():
-        return True
+    """The same file, by whatever path or link (or hard link); a link loop is no store."""
     try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist
+        return a.resolve() == b.resolve() or os.path.samefile(a, b)
+    except (OSError, RuntimeError):  # one of them does not exist, or is a link loop (RuntimeError before 3.13)
         return False
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot write the file: no checkpoint of its -wal into a damaged file on closing."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                           isolation_level=None)  # fmt: skip

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import html
 import json
 import re
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -38,7 +42,14 @@ def run(query: dict[str, str] | None = None) -> AppTest:
 
 
 def page_html(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """Every HTML body the page shows (``st.html``: the reader, passages, messages), none through Markdown."""
+    return "\n".join(h.proto.body for h in at.html)
+
+
+def messages(at: AppTest, kind: str) -> list[str]:
+    """The text of the page's message boxes of a kind ("error", "info"), as the reader sees it."""
+    pattern = rf'<div class="atlas-message atlas-{kind}" role="\w+">(.*?)</div>'
+    return [html.unescape(m.replace("<br>", "\n")) for h in at.html for m in re.findall(pattern, h.proto.body)]
 
 
 def table_places(at: AppTest) -> list[str]:
@@ -180,7 +191,7 @@ def test_pasted_article_appears_at_once() -> None:
     assert not at.exception
     assert "Lampedusa" in table_places(at) and "Libya" in table_places(at)
     assert any("Boats at Lampedusa" in o for o in at.multiselect(key="articles").options)
-    assert any(i.value.startswith(r"Added\: Boats at Lampedusa") for i in at.sidebar.info)  # Markdown-escaped
+    assert messages(at, "info") == ["Added: Boats at Lampedusa"]
     assert next(t for t in at.text_input if t.label == "Title").value == ""  # empty for the next one
 
 
@@ -197,5 +208,100 @@ def test_store_that_is_not_a_database_is_a_message(tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("NEWS_ATLAS_STORE_PATH", str(path))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "is not a News Atlas store" in at.error[0].value
+    assert "is not a News Atlas store" in messages(at, "error")[0]
     assert path.read_text() == "not a database " * 300
+
+
+# -- hostile URLs and a damaged store (issue 8) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"article": MAY, "passage": "\u00b2"},
+        {"article": MAY, "passage": "9" * 5000},
+        {"article": MAY, "passage": "\u0663\u0663"},
+        {"article": MAY, "passage": "-1"},
+        {"article": MAY, "passage": "10000000000000000000000"},
+        {"article": MAY, "passage": ""},
+        {"article": "no-such-article", "passage": "12"},
+        {"article": "x" * 100_000},
+        {"place": "geonames:\u00b2", "articles": ",,,"},
+        {"place": "<script>alert(1)</script>", "articles": "x" * 100_000},
+        {"articles": f"{MAY},{MAY},nothing"},
+    ],
+    ids=["superscript-two", "5000-digits", "arabic-indic-digits", "negative", "past-the-text", "empty",
+         "unknown-article", "huge-article", "bad-place-empty-articles", "script-place-huge-articles",
+         "repeated-and-unknown-articles"],
+)  # fmt: skip
+def test_crafted_url_parameters_are_ignored(query: dict[str, str]) -> None:
+    """Bug (issue 8): ?article=x&passage=%C2%B2 raised ValueError ("²".isdigit()), and so did 5,000 digits."""
+    at = run(query)
+    assert not at.error
+    reader = at.selectbox(key="reader")
+    assert reader.value in {MAY, SEPTEMBER}
+    html = page_html(at)
+    assert 'class="article"' in html and 'class="current-passage"' not in html and "<script>" not in html
+
+
+def test_a_passage_link_still_opens_the_article_there() -> None:
+    at = run({"place": SANGATTE})
+    link = re.search(r'href="\?([^"#]*passage=\d+[^"#]*)', page_html(at))
+    assert link, page_html(at)
+    query = dict(parse_qsl(html.unescape(link.group(1))))
+    at = run(query)
+    assert f'<span id="passage-{query["passage"]}" class="current-passage">' in page_html(at)
+
+
+def _seeded_store(path: Path) -> None:
+    from geo.config import Settings
+    from geo.ingest import ingest_seeds
+    from geo.store import Store
+
+    store = Store(path)
+    ingest_seeds(store, Settings.load(environ={}))
+    store.close()
+
+
+def _damage(path: Path) -> bytes:
+    """Overwrite every page of the articles, places and mentions (the schema and meta stay); return the bytes."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = [n for (n,) in conn.execute("SELECT pageno FROM dbstat WHERE name NOT LIKE '%meta%' AND pageno > 1")]
+    data = bytearray(path.read_bytes())
+    for number in pages:
+        data[(number - 1) * size : number * size] = b"\xa5" * size
+    path.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def test_a_damaged_store_is_a_message_and_stays_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bug (issue 8): a store with damaged pages gave a raw traceback ("database disk image is malformed")."""
+    path = tmp_path / "atlas.sqlite3"
+    _seeded_store(path)
+    damaged = _damage(path)
+    monkeypatch.setenv("NEWS_ATLAS_STORE_PATH", str(path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    (message,) = messages(at, "error")
+    assert str(path) in message and "damaged" in message
+    assert path.read_bytes() == damaged
+
+
+def test_a_store_damaged_while_the_app_runs_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Damage found after the app opened the store, when another process's write makes it read the file again."""
+    path = tmp_path / "atlas.sqlite3"
+    _seeded_store(path)
+    monkeypatch.setenv("NEWS_ATLAS_STORE_PATH", str(path))
+    at = run({"place": SANGATTE})
+    assert "Sangatte" in table_places(at)
+    _damage(path)
+    with contextlib.closing(sqlite3.connect(path)) as other:  # another process's write, into the -wal file
+        other.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'")
+        other.commit()
+    damaged = path.read_bytes()
+    at.run()
+    assert not at.exception
+    (message,) = messages(at, "error")
+    assert str(path) in message and "damaged" in message
+    assert path.read_bytes() == damaged

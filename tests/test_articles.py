@@ -7,8 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from geo.articles import load_article, load_articles
+from geo.articles import MAX_FIELD_CHARS, load_article, load_articles, parse_markdown
 from geo.config import Settings
 from geo.exc import ArticleError, IngestError
 
@@ -178,3 +180,135 @@ def test_load_articles_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(ArticleError, match="not a folder") as excinfo:
         load_articles(folder)
     assert str(folder) in str(excinfo.value)
+
+
+# --- hostile front matter ------------------------------------------------------------------------------------------
+
+BILLION_LAUGHS = DATA / "billion-laughs.md"  # nine levels of nine aliases: 9**9 values from a few hundred bytes
+
+
+def test_billion_laughs_is_refused_before_anything_is_built() -> None:
+    with pytest.raises(IngestError) as excinfo:
+        load_article(BILLION_LAUGHS)
+    message = str(excinfo.value)
+    for part in [str(BILLION_LAUGHS), "bad front matter", "anchor '&a' on line 2", "aliases", "Write each value out"]:
+        assert part in message, part
+    assert "\n" not in message
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "Calais" + "]" * depth
+
+
+HOSTILE_FRONT_MATTER = [
+    ("title: *nowhere\n", ["alias '*nowhere' on line 2", "not allowed"]),
+    ("base: &base {title: Calais}\n<<: *base\n", ["anchor '&base' on line 2"]),
+    ("\n\nid: x\ntitle: &t Calais\n", ["anchor '&t' on line 5"]),
+    ("title: !!python/object/apply:os.system ['echo pwned']\n", ["python/object/apply:os.system", "line 2"]),
+    ("title: !!python/name:os.system\n", ["python/name:os.system"]),
+    (f"title: {nested(30)}\n", ["nest more than 20 levels deep", "line 2"]),
+    ("title: " + "x" * 70_000 + "\n", ["front matter of 70,009 characters", "limit of 65,536"]),
+    ("title: 1" + "0" * 5_000 + "\n", ["a number or a value with a type tag", "cannot be read", "digits"]),
+    ("date: !!timestamp 2014-13-45\n", ["bad date '2014-13-45'", "month must be in 1..12"]),
+    ("date: !!timestamp x\n", ["bad date 'x'", "not YYYY-MM-DD"]),
+    ("title: !!bool maybe\n", ["a number or a value with a type tag", "'maybe'"]),
+    ("title: !!int ''\n", ["a number or a value with a type tag"]),
+    ("title: !!float x\n", ["a number or a value with a type tag", "could not convert"]),
+    ("title: {text: Calais}\n", ["field 'title' is a mapping", "title: text"]),
+    ("author: [[Ann, Bob]]\n", ["field 'author' is a list holding lists or mappings"]),
+    ("source: !!binary aGVsbG8=\n", ["field 'source' is binary data"]),
+    ("date: {year: 2014}\n", ["field 'date' is a mapping"]),
+    ("date: [2014-05-29, 2014-05-30]\n", ["bad date '2014-05-29, 2014-05-30'"]),
+    ("- just\n- a list\n", ["it is a list, not 'key: value' lines"]),
+    ("title: [unclosed\n", ["bad front matter", "line 3"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("front", "reasons"),
+    HOSTILE_FRONT_MATTER,
+    ids=[
+        "undefined-alias",
+        "merge-key-alias",
+        "anchor-after-blank-lines",
+        "python-apply-tag",
+        "python-name-tag",
+        "deep-nesting",
+        "over-64-kib",
+        "int-past-digit-limit",
+        "bad-explicit-timestamp",
+        "not-a-timestamp",
+        "not-a-bool",
+        "empty-int",
+        "not-a-float",
+        "mapping-title",
+        "nested-list-author",
+        "binary-source",
+        "mapping-date",
+        "list-date",
+        "list-not-mapping",
+        "unclosed-flow",
+    ],
+)
+def test_hostile_front_matter_is_refused(front: str, reasons: list[str]) -> None:
+    with pytest.raises(ArticleError) as excinfo:
+        parse_markdown("Article file 'x.md'", f"---\n{front}---\nText about Calais.\n", article_id="x")
+    message = str(excinfo.value)
+    assert message.startswith("Article file 'x.md' has ")
+    assert "\n" not in message and len(message) < 600
+    for reason in reasons:
+        assert reason in message, (reason, message)
+
+
+@pytest.mark.parametrize(
+    ("front", "field", "expected"),
+    [
+        ("author: [Ann Smith, Bob Jones]\n", "author", "Ann Smith, Bob Jones"),
+        ("author: [Ann, null, '', Bob]\n", "author", "Ann, Bob"),
+        ("title: 1914\n", "title", "1914"),
+        ("title: 2.5\n", "title", "2.5"),
+        ("title: '  Calais  '\n", "title", "Calais"),
+        ("url: https://example.org/" + "a" * 1_900 + "\n", "url", "https://example.org/" + "a" * 1_900),
+        ("title: " + "x" * 3_000 + "\n", "title", "x" * 2_000),
+        ("author: [" + ", ".join(["Ann"] * 10_000) + "]\n", "author", ", ".join(["Ann"] * 400)),
+        ("date: !!timestamp 2014-05-29\n", "date", dt.date(2014, 5, 29)),
+        ("title: ''\n", "title", "Text about Calais."),
+    ],
+    ids=[
+        "author-list",
+        "author-list-with-blanks",
+        "int-title",
+        "float-title",
+        "padded-title",
+        "long-url-kept",
+        "long-title-capped",
+        "long-author-list-capped",
+        "explicit-timestamp",
+        "empty-title-falls-back",
+    ],
+)
+def test_front_matter_fields_become_capped_text(front: str, field: str, expected: object) -> None:
+    article = parse_markdown("Note", f"---\n{front}---\nText about Calais.\n", article_id="x")
+    value = getattr(article, field)
+    assert value == expected
+    assert not isinstance(value, str) or len(value) <= MAX_FIELD_CHARS
+
+
+YAML_PIECES = ["---\n", "title: ", "author: ", "date: ", "2014-05-29", "&a ", "*a", "<<: ", "[", "]", "{", "}", ", ",
+               "- ", "!!python/object:os.system", "!!binary ", "!!timestamp ", "!!bool ", "!!int ", "!!float ",
+               "!!set ", "!!omap ", "!!pairs ", "!!str ", "!!null ", "!!merge ", "? ", ": ", "'", '"', "|\n", ">\n",
+               "\n", "  ", "\t", "#", "%YAML 1.1\n", "...\n", "1" * 50, "null", "~", "yes", "Calais"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from(YAML_PIECES) | st.text(max_size=5), max_size=40))
+def test_any_front_matter_gives_an_article_or_a_clear_error(pieces: list[str]) -> None:
+    text = "---\n" + "".join(pieces) + "\n---\nText about Calais.\n"
+    try:
+        article = parse_markdown("Article file 'x.md'", text, article_id="x")
+    except ArticleError as err:
+        message = str(err)
+        assert message.startswith("Article file 'x.md' has ") and "\n" not in message and len(message) < 1000
+        return
+    for field in (article.id, article.title, article.author, article.source, article.url):
+        assert isinstance(field, str) and len(field) <= MAX_FIELD_CHARS

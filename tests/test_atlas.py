@@ -17,6 +17,7 @@ from geo.atlas import (
     mention_category,
     place_id,
     place_label,
+    query_offset,
     selection_change,
     summarise_places,
     table_rows,
@@ -161,3 +162,33 @@ def test_selection_change_takes_each_new_click_or_row_once(corpus: list[Geoparse
     assert selection_change(None, far, summaries, seen) is None  # a row of a table that has changed since
     unnamed = {"last_object_clicked_tooltip": "Gaul · 1 mention", "last_object_clicked": {"lat": 46.1, "lng": 2.1}}
     assert selection_change(unnamed, None, summaries, seen) == "geonames:3017382"  # no label: the nearest, France
+
+
+@pytest.mark.parametrize(
+    ("value", "offset"),
+    [
+        ("120", 120),
+        ("0", 0),
+        ("500", 500),
+        ("501", None),
+        ("\u00b2", None),
+        ("1\u00b2", None),
+        ("\u0663", None),
+        ("\uff11\uff12", None),
+        ("9" * 5000, None),
+        ("0" * 5000, None),
+        ("-1", None),
+        ("+1", None),
+        (" 12", None),
+        ("1_000", None),
+        ("1e3", None),
+        ("", None),
+        (None, None),
+    ],
+    ids=["offset", "zero", "limit", "past-limit", "superscript-two", "digit-and-superscript", "arabic-indic",
+         "fullwidth", "5000-digits", "5000-zeros", "negative", "plus", "space", "underscore", "exponent", "empty",
+         "absent"],
+)  # fmt: skip
+def test_query_offset_is_ascii_digits_within_the_text(value: str | None, offset: int | None) -> None:
+    """Bug (issue 8): ?passage=%C2%B2 raised ValueError (str.isdigit accepts "²"), and so did 5,000 digits."""
+    assert query_offset(value, limit=500) == offset

@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import types
@@ -391,4 +393,138 @@ def test_store_that_is_not_a_database(tmp_path: Path, capsys: pytest.CaptureFixt
     store = tmp_path / "atlas.sqlite3"
     store.write_text("not a database " * 200)
     status, _, err = run_cli(capsys, "--store", str(store), "list")
-    assert status == 1 and "is not a News Atlas store" in err
+    assert status == 2 and "is not a News Atlas store" in err
+
+
+MAY = "calais-police-attack-camp-2014-05-29"
+
+
+@pytest.fixture(scope="module")
+def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The bytes of a closed store holding the two seeds, ingested with the real geoparser."""
+    path = tmp_path_factory.mktemp("seeded") / "atlas.sqlite3"
+    assert main(["--store", str(path), "ingest", str(SEED.parent)]) == 0
+    return path.read_bytes()
+
+
+def _spoil_pages(path: Path, pages: list[int]) -> None:
+    size = int.from_bytes(path.read_bytes()[16:18], "big")
+    with path.open("r+b") as out:
+        for page in pages:
+            out.seek((page - 1) * size)
+            out.write(bytes(range(256)) * (size // 256))
+
+
+# Damaged store files: every page but the first overwritten, or only the last (which SQLite used to write into).
+DAMAGES = {"pages-2-to-n": lambda n: list(range(2, n + 1)), "last-page": lambda n: [n]}
+# Every command that opens the store, given a damaged one.
+STORE_COMMANDS = [
+    pytest.param(["list"], id="list"),
+    pytest.param(["export", "--format", "csv"], id="export"),
+    pytest.param(["delete", MAY], id="delete"),
+    pytest.param(["reindex"], id="reindex"),
+    pytest.param(["reindex", "--all"], id="reindex-all"),
+    pytest.param(["ingest", str(PLAIN)], id="ingest"),
+    pytest.param(["check"], id="check"),
+    pytest.param(["backup", "{tmp}/backup.sqlite3"], id="backup"),
+]
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+@pytest.mark.parametrize("command", STORE_COMMANDS)
+def test_a_damaged_store_is_named_exits_2_and_is_left_as_it_is(
+    seeded_store: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], damage: str
+) -> None:
+    """These gave raw tracebacks ('database disk image is malformed'); plain reindex said it succeeded."""
+    store = tmp_path / "atlas.sqlite3"
+    store.write_bytes(seeded_store)
+    _spoil_pages(store, DAMAGES[damage](len(seeded_store) // 4096))
+    before = store.read_bytes()
+    argv = [arg.replace("{tmp}", str(tmp_path)) for arg in command]
+    status, out, err = run_cli(capsys, "--store", str(store), *argv)
+    assert status == 2
+    assert err.startswith("news-atlas: error: ") and err.count("\n") == 1
+    assert str(store) in err and "is damaged" in err and "backup" in err
+    assert "Traceback" not in err and "geoparsed again" not in out
+    assert store.read_bytes() == before
+    assert not (tmp_path / "backup.sqlite3").exists()  # no damaged copy either
+    if argv == ["check"]:
+        assert out.strip()  # SQLite's findings, one a line ("Page 18: btreeInitPage() returns error code 11")
+
+
+@pytest.mark.parametrize("command", [["list"], ["check"], ["ingest", str(PLAIN)]], ids=["list", "check", "ingest"])
+def test_a_store_path_that_is_a_pipe_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """It was 'disk I/O error' (list) or 'There is no store' (check): now named for what it is."""
+    pipe = tmp_path / "atlas.sqlite3"
+    os.mkfifo(pipe)
+    status, out, err = run_cli(capsys, "--store", str(pipe), *command)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"news-atlas: error: {pipe} is not a News Atlas store: it is a named pipe (FIFO), not a file. "
+        "Set NEWS_ATLAS_STORE_PATH or pass --store FILE with a file name; a new store is created there.\n"
+    )
+
+
+def test_a_newer_store_is_named_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The message was wrapped twice: "... Update News Atlas.. Set NEWS_ATLAS_STORE_PATH."."""
+    from geo.store import SCHEMA_VERSION
+
+    store = tmp_path / "atlas.sqlite3"
+    assert run_cli(capsys, "--store", str(store), "list")[0] == 0
+    conn = sqlite3.connect(store)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    status, out, err = run_cli(capsys, "--store", str(store), "list")
+    assert (status, out) == (1, "")
+    assert err == (
+        f"news-atlas: error: {store} has schema version {SCHEMA_VERSION + 1}, newer than this News Atlas "
+        f"({SCHEMA_VERSION}). Update News Atlas, or set NEWS_ATLAS_STORE_PATH to another file.\n"
+    )
+    status, out, _ = run_cli(capsys, "--store", str(store), "check")
+    assert status == 0 and "newer than this News Atlas" in out
+
+
+def test_check_a_good_store(seeded_store: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "atlas.sqlite3"
+    store.write_bytes(seeded_store)
+    status, out, err = run_cli(capsys, "--store", str(store), "check")
+    assert (status, out, err) == (0, f"{store}: ok, 2 articles, schema version 1\n", "")
+
+
+def test_check_without_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "none.sqlite3"
+    status, out, err = run_cli(capsys, "--store", str(store), "check")
+    assert (status, out) == (2, "")
+    assert err == f"news-atlas: error: There is no store at {store}. Set NEWS_ATLAS_STORE_PATH or pass --store FILE.\n"
+    assert not store.exists()
+
+
+def test_backup_and_use_the_copy(seeded_store: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store, copy = tmp_path / "atlas.sqlite3", tmp_path / "backups" / "monday.sqlite3"
+    store.write_bytes(seeded_store)
+    status, out, err = run_cli(capsys, "--store", str(store), "backup", str(copy))
+    assert (status, out, err) == (0, f"{store} backed up to {copy}: 2 articles, checked\n", "")
+    assert run_cli(capsys, "--store", str(copy), "list")[1] == run_cli(capsys, "--store", str(store), "list")[1]
+    status, _, err = run_cli(capsys, "--store", str(store), "backup", str(copy))
+    assert status == 2 and err == (
+        f"news-atlas: error: {copy} exists already; pass --force to replace it, or give another file name.\n"
+    )
+    assert run_cli(capsys, "--store", str(store), "backup", "--force", str(copy))[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("target", "said"),
+    [("atlas.sqlite3", "is the store itself"), ("atlas.sqlite3-wal", "is the store itself"), (".", "is a folder")],
+    ids=["the-store", "its-wal", "a-folder"],
+)
+def test_backup_refuses_a_bad_target(
+    seeded_store: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str, said: str
+) -> None:
+    store = tmp_path / "atlas.sqlite3"
+    store.write_bytes(seeded_store)
+    status, out, err = run_cli(capsys, "--store", str(store), "backup", "--force", str(tmp_path / target))
+    assert (status, out) == (2, "")
+    assert err.startswith("news-atlas: error: ") and said in err
+    assert store.read_bytes() == seeded_store

@@ -57,3 +57,17 @@ def test_every_setting_and_geocoder_is_documented() -> None:
         assert f"NEWS_ATLAS_{setting.name.upper()}" in readme, setting.name
     for name in GEOCODERS:
         assert f"`{name}`" in readme, name
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [({}, True), ({"NEWS_ATLAS_FETCH_PRIVATE": "false"}, False), ({"NEWS_ATLAS_FETCH_PRIVATE": "on"}, True)],
+    ids=["laptop-default", "shared-server", "on"],
+)
+def test_fetch_private(environ: dict[str, str], expected: bool) -> None:
+    assert Settings.load(environ=environ).fetch_private is expected
+
+
+def test_fetch_private_bad_value_names_the_variable() -> None:
+    with pytest.raises(ConfigurationError, match="NEWS_ATLAS_FETCH_PRIVATE"):
+        Settings.load(environ={"NEWS_ATLAS_FETCH_PRIVATE": "sometimes"})

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from geo.config import Settings
+from geo.config import PROJECT_DIR, Settings
+from geo.exc import DamagedStoreError
 from geo.ingest import ingest_articles, ingest_paths, ingest_seeds, reindex
 from geo.models import Article
 from geo.pipeline import Geoparser
-from geo.readers import read_pasted
+from geo.readers import read_pasted, read_path
 from geo.store import Store
+from geo.storefile import inspect_store
 
 
 @pytest.fixture
@@ -150,3 +159,203 @@ def test_a_store_error_fails_that_input_only(tmp_path: Path, store: Store, setti
     report = ingest_paths([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], store, settings)
     assert [(Path(o.source).name, o.status) for o in report.outcomes] == [("a.txt", "failed"), ("b.txt", "added")]
     assert "disk full" in report.outcomes[0].reason
+
+
+def test_a_damaged_store_stops_the_batch_at_once(tmp_path: Path, settings: Settings) -> None:
+    """Not one failure per file: the first write that finds the store damaged ends the ingest, nothing is written."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"{i:02d}.txt").write_text(f"Camp {i}\n\nRefugees camped in Calais, day {i}.", encoding="utf-8")
+    store = Store(tmp_path / "atlas.sqlite3")
+    for i in range(30):  # enough pages that damage to them is met by the next write
+        store.add(Article(f"old-{i}", "Old", f"Old report {i} from Calais. " * 40), (), geoparser_version="v1")
+    store.close()
+    store = Store(tmp_path / "atlas.sqlite3")
+    with (tmp_path / "atlas.sqlite3").open("r+b") as out:  # every page but the first, once the store is open
+        out.seek(4096)
+        out.write(bytes(range(256)) * 16 * (store.path.stat().st_size // 4096 - 1))
+    before = store.path.read_bytes()
+    with pytest.raises(DamagedStoreError, match="is damaged"):
+        ingest_paths([str(folder)], store, settings, workers=2)
+    store.close()
+    assert store.path.read_bytes() == before
+
+
+def test_two_ingests_of_the_same_files_at_once_store_each_article_once(tmp_path: Path) -> None:
+    """Two `python -m geo ingest` on one folder at once (one with workers): every file added by exactly one."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(150):
+        (folder / f"report-{i:03d}.txt").write_text(f"Report {i}\n\nRefugees camped in Calais on day {i}.\n")
+    store = tmp_path / "atlas.sqlite3"
+    commands = [[sys.executable, "-m", "geo", "--store", str(store), "ingest", *flags, str(folder)]
+                for flags in ([], ["--workers", "2"])]  # fmt: skip
+    runs = [subprocess.Popen(c, cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for c in commands]  # fmt: skip
+    outputs = [run.communicate() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    counts = [re.match(r"(\d+) added, (\d+) skipped as duplicate, 0 failed", out) for out, _ in outputs]
+    assert all(counts), outputs
+    added = [int(m.group(1)) for m in counts if m]
+    assert sum(added) == 150  # each file added by one run, and skipped as a duplicate by the other
+    assert [int(m.group(2)) for m in counts if m] == [150 - n for n in added]
+    assert _stored(store) == 150 and inspect_store(store, full=True).ok
+
+
+# -- workers die with their parent -----------------------------------------------------------------------
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state, ppid, ...), or None when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _start_time(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[19]) if fields else None
+
+
+def _alive(pid: int, started: int) -> bool:
+    """True while that very process (same start time) runs; a zombie has ended, only its exit status is left."""
+    fields = _stat(pid)
+    return fields is not None and int(fields[19]) == started and fields[0] != "Z"
+
+
+def _descendants(pid: int) -> dict[int, int]:
+    """Every live process below ``pid``, with its start time."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        fields = _stat(int(entry.name)) if entry.name.isdigit() else None
+        if fields:
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found: dict[int, int] = {}
+    todo = list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        started = _start_time(child)
+        if started is not None and _alive(child, started):
+            found[child] = started
+            todo += children.get(child, [])
+    return found
+
+
+def _wait_until(condition: Callable[[], bool], what: str, seconds: float = 300) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``seconds`` (a bound, not a speed test)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {seconds:.0f} s for {what}")
+        time.sleep(0.05)
+
+
+def _stored(path: Path) -> int:
+    """How many articles a store file holds now (0 while it is being created)."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+ARTICLES = 1500  # enough that a 2-core machine is still ingesting when the test kills it
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table in /proc (Linux)")
+@pytest.mark.parametrize("flags", [["--workers", "2"], ["--dask", "--workers", "2"]], ids=["workers", "dask"])
+def test_kill_9_mid_ingest_leaves_no_worker_and_a_whole_store(
+    tmp_path: Path, geoparser: Geoparser, settings: Settings, flags: list[str]
+) -> None:
+    """``kill -9`` on ``ingest --workers 2`` left both workers running, for ever."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(ARTICLES):
+        text = f"Report {i}\n\nRefugees from Syria camped in Calais, France, on day {i}, near Sangatte.\n"
+        (folder / f"report-{i:04d}.txt").write_text(text, encoding="utf-8")
+    first = read_path(folder / "report-0000.txt", max_bytes=settings.max_article_bytes)
+    expected = len(geoparser.geoparse_article(first))
+    store = tmp_path / "atlas.sqlite3"
+    command = [sys.executable, "-m", "geo", "--store", str(store), "ingest", *flags, str(folder)]
+    with (tmp_path / "stderr.txt").open("w") as stderr:
+        ingest = subprocess.Popen(command, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        _wait_until(lambda: _stored(store) > 0 or ingest.poll() is not None, "the ingest to store an article")
+        workers = _descendants(ingest.pid)
+    finally:
+        ingest.send_signal(signal.SIGKILL)
+        ingest.wait()
+    assert ingest.returncode == -signal.SIGKILL, "the ingest ended before it was killed: give it more articles"
+    assert len(workers) >= 2, f"expected the ingest's workers below it, found {workers}"
+    try:
+        _wait_until(lambda: not any(_alive(p, t) for p, t in workers.items()), f"the workers {sorted(workers)} to end")
+    finally:
+        for pid, started in workers.items():  # leave no process behind, even when the test fails
+            if _alive(pid, started):
+                os.kill(pid, signal.SIGKILL)
+
+    check = inspect_store(store, full=True)
+    assert check.ok, check.problems
+    assert check.articles is not None and 0 < check.articles < ARTICLES
+    whole = Store(store)
+    assert {info.mentions for info in whole.article_infos()} == {expected}  # every stored article has its mentions
+    whole.close()
+    again = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith(
+        f"{ARTICLES - check.articles} added, {check.articles} skipped as duplicate, 0 failed"
+    )
+    assert _stored(store) == ARTICLES
+
+
+_ORPHAN = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[1])
+from geo.ingest import _exit_when_orphaned
+child = os.fork()
+if child == 0:
+    _exit_when_orphaned(os.getppid())
+    os._exit(0)
+print(child, flush=True)
+signal.pause()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table in /proc (Linux)")
+def test_a_worker_without_the_parent_death_signal_ends_with_its_parent() -> None:
+    """The fallback where Linux's prctl(PR_SET_PDEATHSIG) is missing: a thread that sees the worker orphaned."""
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHAN, str(PROJECT_DIR)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    started = _start_time(child)
+    assert started is not None and _alive(child, started)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    try:
+        _wait_until(lambda: not _alive(child, started), f"the orphaned worker {child} to end")
+    finally:
+        if _alive(child, started):
+            os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.parametrize(
+    ("given", "survives"),
+    [("the-parent", True), ("another-process", False)],
+    ids=["started-by-the-ingest", "ingest-gone-before-it-started"],
+)
+def test_a_worker_whose_ingest_is_already_gone_ends_at_once(given: str, survives: bool) -> None:
+    """The race where the ingest dies between starting a worker and the worker setting up its watch."""
+    expected = "os.getppid()" if given == "the-parent" else "os.getppid() + 1"
+    code = (
+        f"import os, sys; sys.path.insert(0, {str(PROJECT_DIR)!r}); from geo.ingest import _end_with_parent; "
+        f"_end_with_parent({expected}); print('running')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == ((0, "running\n") if survives else (1, ""))

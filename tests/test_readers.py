@@ -5,13 +5,15 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import os
+import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from geo.articles import load_article
 from geo.config import Settings
@@ -271,26 +273,107 @@ def test_read_path_directory(tmp_path: Path) -> None:
     one_line_message(excinfo, repr(str(tmp_path)), "is a folder")
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
-def test_read_path_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
-    pipe = tmp_path / "pipe.txt"
-    os.mkfifo(pipe)
+def _fifo(folder: Path) -> Path:
+    os.mkfifo(folder / "pipe.txt")
+    return folder / "pipe.txt"
+
+
+def _link_loop(folder: Path) -> Path:
+    (folder / "a.md").symlink_to(folder / "b.md")
+    (folder / "b.md").symlink_to(folder / "a.md")
+    return folder / "a.md"
+
+
+def _broken_link(folder: Path) -> Path:
+    (folder / "gone.txt").symlink_to(folder / "never-there.txt")
+    return folder / "gone.txt"
+
+
+def _dev_zero_link(folder: Path) -> Path:
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    return folder / "zero.txt"
+
+
+def _socket(folder: Path) -> Path:
+    path = folder / "socket.txt"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.close()  # the socket file stays
+    return path
+
+
+def _sparse_giant(folder: Path) -> Path:
+    path = folder / "giant.txt"
+    with path.open("wb") as file:
+        file.truncate(10_000_000_000)  # 10 GB that take no disk space
+    return path
+
+
+def _under_a_file(folder: Path) -> Path:
+    (folder / "plain.txt").write_text("Calais", encoding="utf-8")
+    return folder / "plain.txt" / "inner.txt"
+
+
+def _renamed_pdf(folder: Path) -> Path:
+    (folder / "report.txt").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    return folder / "report.txt"
+
+
+def _billion_laughs(folder: Path) -> Path:
+    return Path(__file__).parent / "data" / "billion-laughs.md"
+
+
+def _missing(folder: Path) -> Path:
+    return folder / "no-such-article.md"
+
+
+HOSTILE_PATHS: list[tuple[Callable[[Path], Path], int, list[str]]] = [
+    (_fifo, LIMIT, ["is a named pipe (FIFO), not a file", "wait for a writer"]),
+    (lambda folder: Path("/dev/zero"), LIMIT, ["'/dev/zero' is a character device", "not a file"]),
+    (_dev_zero_link, LIMIT, ["is a character device"]),
+    (lambda folder: Path("/dev/null"), LIMIT, ["is a character device"]),
+    (_link_loop, LIMIT, ["is a symbolic link that loops", "Fix or remove the link"]),
+    (_broken_link, LIMIT, ["is a broken symbolic link", "never-there.txt", "does not exist"]),
+    (_socket, LIMIT, ["is a socket, not a file"]),
+    (lambda folder: folder, LIMIT, ["is a folder, not a file"]),
+    (_missing, LIMIT, ["does not exist. Check the path."]),
+    (_under_a_file, LIMIT, ["a part of its path is a file, not a folder"]),
+    (_sparse_giant, LIMIT, ["too large", "10,000,000,000 bytes", "limit of 1,000,000 bytes"]),
+    (lambda folder: Path("/proc/self/status"), 100, ["too large: more than the limit of 100 bytes"]),
+    (_renamed_pdf, LIMIT, ["is a PDF, not text"]),
+    (_billion_laughs, LIMIT, ["bad front matter", "anchor '&a' on line 2"]),
+]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX pipes, devices and sockets")
+@pytest.mark.parametrize(
+    ("make", "max_bytes", "reasons"),
+    HOSTILE_PATHS,
+    ids=[
+        "fifo",
+        "dev-zero",
+        "link-to-dev-zero",
+        "dev-null",
+        "symlink-loop",
+        "broken-symlink",
+        "unix-socket",
+        "folder",
+        "missing",
+        "path-under-a-file",
+        "sparse-10-gb",
+        "proc-file-larger-than-its-stat-size",
+        "pdf-named-txt",
+        "billion-laughs",
+    ],
+)
+@pytest.mark.parametrize("utf8_only", [False, True], ids=["ingest", "extract"])
+def test_hostile_paths(
+    tmp_path: Path, make: Callable[[Path], Path], max_bytes: int, reasons: list[str], utf8_only: bool
+) -> None:
+    path = make(tmp_path)
     with pytest.raises(IngestError) as excinfo:
-        read_path(pipe, max_bytes=LIMIT)
-    one_line_message(excinfo, "named pipe (FIFO)")
-
-
-def test_read_path_over_size_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "big.txt"
-    path.write_bytes(b"Calais " * 1000)
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("an over-size file was opened")
-
-    monkeypatch.setattr(Path, "open", refuse)
-    with pytest.raises(IngestError) as excinfo:
-        read_path(path, max_bytes=1000)
-    one_line_message(excinfo, "too large", "7,000 bytes", "limit of 1,000 bytes", "NEWS_ATLAS_MAX_ARTICLE_BYTES")
+        read_path(path, max_bytes=max_bytes, utf8_only=utf8_only)
+    one_line_message(excinfo, f"Article file {str(path)!r} ", *reasons)
 
 
 def test_read_path_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -387,6 +470,55 @@ def test_read_pasted_without_text(title: str, text: str) -> None:
     one_line_message(excinfo, "has no text", "Paste the article's text")
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "max_bytes", "reasons"),
+    [
+        ("Big", "Calais " * 200, 1000, ["Pasted article 'Big' is too large", "1,400 bytes", "limit of 1,000 bytes"]),
+        ("Nul", "Police in Calais.\x00\x00", LIMIT, ["Pasted article 'Nul' holds NUL characters", "not text"]),
+    ],
+    ids=["over-size", "nul-characters"],
+)
+def test_read_pasted_refused(title: str, text: str, max_bytes: int, reasons: list[str]) -> None:
+    with pytest.raises(IngestError) as excinfo:
+        read_pasted(title, text, max_bytes=max_bytes)
+    one_line_message(excinfo, *reasons)
+
+
+def test_read_pasted_lone_surrogates_become_replacement_characters() -> None:
+    article = read_pasted("Calais \ud800", "Police in Calais.\udfff")
+    assert article.text == "Police in Calais.\ufffd\ufffd\ufffd"
+    assert article.title == "Calais \ufffd\ufffd\ufffd"
+    article.text.encode("utf-8")  # storable
+
+
+def test_read_pasted_size_limit_defaults_to_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWS_ATLAS_MAX_ARTICLE_BYTES", "100")
+    with pytest.raises(IngestError) as excinfo:
+        read_pasted("Big", "Calais " * 20)
+    one_line_message(excinfo, "too large", "limit of 100 bytes")
+
+
+COMMENTS = "<!-- a comment -->\n" * 40
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ((COMMENTS + "<!DOCTYPE html><p>Police in Arras.</p>").encode(), "Police in Arras."),
+        ((COMMENTS + "<html><p>Police in Arras.</p></html>").encode(), "Police in Arras."),
+        ((COMMENTS + "Police in Arras.").encode(), COMMENTS + "Police in Arras."),
+        (("<!--" * 40 + "--> Police in Arras.").encode(), "<!--" * 40 + "--> Police in Arras."),
+        (("<!-- unclosed " * 40).encode(), "<!-- unclosed " * 40),
+        (("  <!---->" * 40 + "<p>x</p>").encode(), "  <!---->" * 40 + "<p>x</p>"),
+    ],
+    ids=["comments-then-doctype", "comments-then-html", "comments-then-text", "nested-openers", "unclosed-comment",
+         "empty-comments-then-fragment"],
+)  # fmt: skip
+def test_unknown_suffix_is_sniffed_past_any_number_of_comments(data: bytes, text: str) -> None:
+    # The sniffing regex backtracked exponentially on a run of comments not followed by <html> (22 took 1.2 s).
+    assert read_bytes("notes", data, max_bytes=LIMIT).text == text
+
+
 # --- inputs --------------------------------------------------------------------------------------------------------
 
 
@@ -442,6 +574,21 @@ def test_expand_reports_what_matches_nothing(tree: Path) -> None:
     assert [given for given, _ in problems] == inputs[:3]
     assert "does not exist" in problems[0][1]
     assert "no .txt, .md" in problems[1][1] and "no .txt, .md" in problems[2][1]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX pipes")
+def test_expand_hands_odd_files_to_the_reader(tmp_path: Path) -> None:
+    # A pipe, a link loop and a broken link are inputs to report for what they are, not "does not exist" nor skipped.
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    odd = [_fifo(folder), _link_loop(folder), _broken_link(folder)]
+    paths, problems = expand_inputs([*map(str, odd), str(tmp_path / "missing.txt")])
+    assert paths == odd
+    assert problems == [(str(tmp_path / "missing.txt"), "does not exist; check the path")]
+    in_folder, problems = expand_inputs([str(folder)])
+    assert sorted(in_folder) == sorted([*odd, folder / "b.md"]) and problems == []
+    by_glob, _ = expand_inputs([str(folder / "*.txt")])
+    assert sorted(by_glob) == sorted([folder / "pipe.txt", folder / "gone.txt"])
 
 
 # --- web pages -----------------------------------------------------------------------------------------------------
@@ -588,10 +735,8 @@ def test_fetch_good(site: str, route: str, expected: dict[str, str]) -> None:
     ],
 )
 def test_fetch_bad(site: str, route: str, kwargs: dict[str, float], reasons: list[str]) -> None:
-    started = time.monotonic()
     with pytest.raises(IngestError) as excinfo:
         fetch(site + route, **kwargs)
-    assert time.monotonic() - started < 10  # a guard against hanging, not a timing assertion
     one_line_message(excinfo, *reasons)
 
 
@@ -639,3 +784,47 @@ def test_reader_settings() -> None:
 def test_bad_reader_settings(environ: dict[str, str]) -> None:
     with pytest.raises(ConfigurationError):
         Settings.load(environ=environ)
+
+
+# --- property-based: any bytes give an article or a clear error ----------------------------------------------------
+
+# Pieces that steer random input into front matter, HTML, byte-order marks, signatures and other encodings.
+FRAGMENTS = [
+    b"---\n", b"title: ", b"date: 2014-05-29\n", b"&a ", b"*a", b"[", b"]", b"{", b"}", b"!!python/name:os.system",
+    b"<!DOCTYPE html>", b"<html>", b"<p>", b"</p>", b"<!--", b"-->", b"<script>", b"<div>" * 300, b"&amp;", b"<",
+    b"\x00", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, b"%PDF-", b"PK\x03\x04", b"\r", b"\n", b"\r\n", b"\xe9", b"\xff",
+    "Hénin-Beaumont ".encode(), "Москва ".encode("cp1251"), b"Calais ", b"  ", b"\t",
+]  # fmt: skip
+ADVERSARIAL_BYTES = st.one_of(
+    st.binary(max_size=3000), st.lists(st.sampled_from(FRAGMENTS) | st.binary(max_size=8), max_size=60).map(b"".join)
+)
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.md", "a.markdown", "a.html", "a.htm", "notes", "report.pdf"])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=ADVERSARIAL_BYTES)
+def test_any_bytes_give_an_article_or_a_clear_error(name: str, data: bytes) -> None:
+    try:
+        article = read_bytes(name, data, max_bytes=2000)
+    except IngestError as err:
+        message = str(err)
+        assert message.startswith(f"Article file {name!r} ") and "\n" not in message and "\r" not in message
+        assert len(message) < 1000
+        return
+    assert article.text.strip()
+    assert article.id == article_id(article.id) and len(article.title) <= 201
+    article.text.encode("utf-8")  # storable
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(max_size=300), text=st.text(max_size=3000))
+def test_any_pasted_text_gives_an_article_or_a_clear_error(title: str, text: str) -> None:
+    try:
+        article = read_pasted(title, text, max_bytes=6000)
+    except IngestError as err:
+        message = str(err)
+        assert message.startswith(("Pasted article ", "Pasted text ")) and "\n" not in message
+        return
+    assert article.text == article.text.strip() and article.text
+    assert "\r" not in article.text
+    (article.text + article.title + article.id).encode("utf-8")  # storable

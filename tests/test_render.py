@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import folium
 import pytest
 from builders import geocoded
 from folium.plugins import FastMarkerCluster
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geo import render
 from geo.atlas import GeoparsedArticle, Passage, PlaceSummary
-from geo.models import Article, Place
+from geo.models import Article, GeocodedMention, Mention, Place
 
 CALAIS = Place("Calais", 50.95, 1.86, "FR", "P.PPL", 3029162, "geonames")
 FRANCE = Place("France", 46.0, 2.0, "FR", "A.PCLI", 3017382, "countryinfo")
@@ -178,8 +181,9 @@ def test_passages_panel_caps_and_opens_only_the_articles_shown(
     rows = [Passage(a, 0, len(text), ((9, 15),)) for a, text in texts.items()]
     place = PlaceSummary("geonames:3029162", CALAIS, "story", passages, tuple(texts), tuple(rows))
     open_article = lambda a: opened.append(a) or found[a]  # noqa: E731
-    got_note, html = render.passages_panel(place, rows, open_article, lambda p: "?", limit=limit)
-    assert got_note == note
+    html = render.passages_panel(place, rows, open_article, lambda p: "?", limit=limit)
+    assert html.startswith('<h3 class="passage-place">Calais, FR · ')
+    assert (f'<p class="note">{note}</p>' in html) == bool(note) and ('class="note"' in html) == bool(note)
     assert html.count('<p class="passage">') == shown and opened == list(texts)[:shown]
 
 
@@ -187,8 +191,10 @@ def test_passages_panel_skips_an_article_deleted_meanwhile() -> None:
     rows = [Passage("gone", 0, 5, ((0, 5),)), Passage("here", 0, 6, ((0, 6),))]
     here = GeoparsedArticle(Article("here", "Here", "Calais"), ())
     place = PlaceSummary("geonames:3029162", CALAIS, "story", 2, ("gone", "here"), tuple(rows))
-    _, html = render.passages_panel(place, rows, {"here": here}.get, lambda p: "?", limit=10)
+    html = render.passages_panel(place, rows, {"here": here}.get, lambda p: "?", limit=10)
     assert html.count('<p class="passage">') == 1 and "Here" in html
+    gone = render.passages_panel(place, rows[:1], {"here": here}.get, lambda p: "?", limit=10)
+    assert gone == '<h3 class="passage-place">Calais, FR · 2 mentions</h3>'  # never empty: st.html refuses ""
 
 
 def test_reader_marks_the_passage_a_link_opened() -> None:
@@ -199,7 +205,8 @@ def test_reader_marks_the_passage_a_link_opened() -> None:
                                    geocoded(text, "police", None)),
     )  # fmt: skip
     body, scroll_to = render.reader_html(item, href=lambda m: "?place=c", passage=second)
-    assert body.startswith('<div class="article">') and body.count('<mark class="place story">') == 2
+    assert body.startswith('<p class="byline reader-byline">no date · unknown author</p><div class="article">')
+    assert body.count('<mark class="place story">') == 2
     assert scroll_to == f"passage-{second}" and f'id="passage-{second}"' in body
     assert render.reader_html(item, href=lambda m: None, passage=3)[1] is None  # no sentence starts there
     assert "current-passage" not in render.reader_html(item, href=lambda m: None)[0]
@@ -221,25 +228,159 @@ def test_popups_and_tooltips_cannot_break_out_of_folium_template_literals() -> N
     assert "&#96;&#36;{alert(1)}&#96; C:&#92;new&#92;u" in script and "Cal&#96;ais&#92;" in script
 
 
-@pytest.mark.parametrize(
-    ("text", "escaped"),
-    [
-        ("**bold**", r"\*\*bold\*\*"),
-        ("[x](javascript:alert(1))", r"\[x\]\(javascript\:alert\(1\)\)"),
-        ("<img src=x>", r"\<img src=x\>"),
-        ("plain words", "plain words"),
-        # Streamlit links a bare URL from the raw text, escapes included ("127\.0" in the link) unless ":" and
-        # "/" are escaped too: then the reader sees the URL as written and the link goes there.
-        ("Added: http://127.0.0.1:8000/a.html", r"Added\: http\:\/\/127\.0\.0\.1\:8000\/a\.html"),
-    ],
-    ids=["emphasis", "link", "html", "plain", "url"],
-)
-def test_escape_markdown(text: str, escaped: str) -> None:
-    assert render.escape_markdown(text) == escaped
-
-
 @pytest.mark.parametrize("basemap", ["osm", "none"])
 def test_map_has_a_max_zoom_whatever_the_tiles(basemap: str) -> None:
     """Bug: with no tile layer the map had no maxZoom, and Leaflet.markercluster refused it (no markers above 500)."""
     script = render.build_base_map(render.basemaps()[basemap], {}).get_root().render()
     assert f'"maxZoom": {render.MAX_ZOOM}' in script
+
+
+# -- hostile text: shown as text, whatever its line breaks and characters (issue 8) -----------------
+
+BREAKS = ["\r\r", "\r\n\r\n", "\n\n", "\u2028", "\u2029", "\x0c", "\x0b", "\x1c", "\x1d", "\x1e", "\x85"]
+BREAK_IDS = ["cr-cr", "crlf-crlf", "lf-lf", "line-separator", "paragraph-separator", "form-feed", "vertical-tab",
+             "file-separator", "group-separator", "record-separator", "next-line"]  # fmt: skip
+# What Streamlit's Markdown would have made of a text once a bare "\r\r" ended the reader's HTML block.
+PAYLOADS = [
+    "[a link](http://evil.example/md)",
+    "**bold** __bold__ *em*",
+    "$$x^2$$ and $y$",
+    ":red[red text] :smile: :material/home:",
+    "![tracker](http://evil.example/t.png)",
+    "<img src=http://evil.example/raw.png>",
+    "<script>window.__pwned=1</script>",
+    "[js](javascript:window.__pwned=2) <a href=javascript:alert(1)>x</a>",
+    "<http://evil.example/auto> www.evil.example http://evil.example/bare",
+    "&lt;b&gt; &amp; &#60;i&#62;",
+    "# Heading\n===\n> quote\n    code",
+    "`code` ~~strike~~ | table |",
+]
+PAYLOAD_IDS = ["md-link", "bold", "katex", "streamlit-directives", "md-image", "html-image", "script", "javascript",
+               "autolinks", "entities", "blocks", "code-strike-table"]  # fmt: skip
+
+
+class _Tags(HTMLParser):
+    """The tags, attributes and text that a browser would build from a piece of HTML."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "br":
+            self.text.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def shown_text(text: str) -> str:
+    """What a reader should see of ``text``: its line breaks as "\\n", unshowable characters as U+FFFD."""
+    text = re.sub("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]", "\n", text)
+    return re.sub("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]", "\ufffd", text)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+@pytest.mark.parametrize("brk", BREAKS, ids=BREAK_IDS)
+def test_text_html_shows_markup_and_markdown_as_text(brk: str, payload: str) -> None:
+    """Bug (issue 8): after a bare "\\r\\r" the reader's text was live Markdown (links, bold, KaTeX, images)."""
+    text = f"Refugees in Calais.{brk}{payload}{brk}The end."
+    out = render.text_html(text)
+    parsed = _Tags(out)
+    assert [tag for tag, _ in parsed.tags] == ["br"] * out.count("<br>")  # no other element, whatever the text
+    assert "".join(parsed.text) == shown_text(text)
+    assert not re.search("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", out)  # one line: no block of its own ends
+
+
+@given(st.text(st.characters(exclude_categories=())))  # lone surrogates and control characters too
+def test_text_html_is_exactly_the_text(text: str) -> None:
+    out = render.text_html(text)
+    parsed = _Tags(out)
+    assert {tag for tag, _ in parsed.tags} <= {"br"}
+    assert "".join(parsed.text) == shown_text(text)
+
+
+@given(
+    st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(list("<>&\"'`$*_[]()!:\r\n\u2028"))),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=6),
+)
+def test_article_html_only_marks_and_the_apps_own_links(text: str, spans: list[tuple[int, int]]) -> None:
+    """Whatever the text and the mentions' offsets: marks, line breaks and the app's own links, nothing else."""
+    spans = [(s, min(s + n, len(text))) for s, n in spans if s < len(text)]
+    mentions = [GeocodedMention(Mention(s, e, text[s:e], "toponym", (0, len(text)), (0, len(text))), CALAIS)
+                for s, e in spans if s < e]  # fmt: skip
+    out = render.article_html(text, mentions, href=lambda m: f"?place=p&at={m.mention.start}", category=lambda m: "x")
+    parsed = _Tags(out)
+    assert {tag for tag, _ in parsed.tags} <= {"br", "mark", "a"}
+    assert all(attrs["href"].startswith("?place=p&at=") for tag, attrs in parsed.tags if tag == "a")
+    assert "".join(parsed.text) == shown_text(text)
+
+
+def test_passages_show_a_hostile_title_and_author_as_text() -> None:
+    """Bug (issue 8): an author with a blank line made the passages panel's rest live Markdown."""
+    author = "Jane\n\n[a](http://evil.example/a) **b** ![i](http://evil.example/i.png)"
+    title = "T\r\r<img src=http://evil.example/t.png> :red[t] $$x$$"
+    article = Article("a", title, "Camps in Calais.", author=author)
+    place = PlaceSummary("geonames:3029162", CALAIS, "story", 1, ("a",), (Passage("a", 0, 16, ((9, 15),)),))
+    out = render.passages_html(place, {"a": article}, lambda p: f"?passage={p.start}")
+    parsed = _Tags(out)
+    assert {tag for tag, _ in parsed.tags} == {"h4", "p", "br", "mark", "a"}
+    assert [attrs["href"] for tag, attrs in parsed.tags if tag == "a"] == ["?passage=0"]
+    assert shown_text(title) in "".join(parsed.text) and shown_text(author) in "".join(parsed.text)
+
+
+@pytest.mark.parametrize(
+    ("url", "source", "link"),
+    [
+        ("https://www.wsws.org/en/a.html", "WSWS", "https://www.wsws.org/en/a.html"),
+        ("HTTP://Example.org/a?b=1&c=<2>", "", "HTTP://Example.org/a?b=1&c=<2>"),
+        ("javascript:window.__pwned=1", "Evil", None),
+        ("JaVaScRiPt:alert(1)", "", None),
+        ("java\nscript:alert(1)", "", None),
+        ("http://evil.example/\u2028x", "", None),
+        ("data:text/html,<script>alert(1)</script>", "", None),
+        ("file:///etc/passwd", "", None),
+        ("//evil.example/x", "", None),
+        ("http:///x", "", None),
+        ("http://[::1", "", None),
+        ("", "World Socialist Web Site", None),
+    ],
+    ids=["https", "http-upper-query", "javascript", "javascript-mixed-case", "javascript-newline", "line-separator",
+         "data", "file", "scheme-relative", "no-host", "bad-ipv6", "none"],
+)  # fmt: skip
+def test_reader_links_only_an_http_source(url: str, source: str, link: str | None) -> None:
+    item = GeoparsedArticle(Article("a", "T", "Camps in Calais.", source=source, url=url), ())
+    body, _ = render.reader_html(item, href=lambda m: None)
+    anchors = [attrs for tag, attrs in _Tags(body).tags if tag == "a"]
+    if link is None:
+        assert anchors == []
+        if url:  # shown, not linked: nothing the article says is hidden
+            assert shown_text(f"{url} (not a web address)") in "".join(_Tags(body).text)
+    else:
+        assert anchors == [{"class": "source", "href": link, "target": "_blank", "rel": "noopener noreferrer"}]
+    assert render.web_url(url) == link
+
+
+@pytest.mark.parametrize("kind", ["error", "info"])
+def test_messages_are_plain_text(kind: str) -> None:
+    name = "evil **b** [l](javascript:alert(1)) $x$ :red[r]\r\r<img src=http://evil.example/m.png>.md"
+    out = render.message_html(f"Not added: {name} (empty)", kind=kind)  # type: ignore[arg-type]
+    parsed = _Tags(out)
+    role = "alert" if kind == "error" else "status"
+    assert parsed.tags[0] == ("div", {"class": f"atlas-message atlas-{kind}", "role": role})
+    assert {tag for tag, _ in parsed.tags[1:]} == {"br"}
+    assert "".join(parsed.text) == shown_text(f"Not added: {name} (empty)")
+
+
+def test_popups_and_tooltips_show_hostile_text_as_text() -> None:
+    excerpt = "Camps\r\r[a](http://evil.example/p) <img src=http://evil.example/p.png> **b** in Calais."
+    layer = render.build_place_layer([summary(CALAIS, name="Cal<b>ais</b>\u2028x")], lambda s: excerpt)
+    fmap = folium.Map(tiles=None)
+    layer.add_to(fmap)
+    script = fmap.get_root().render()
+    assert "<img src=http" not in script and "Cal<b>" not in script
+    assert "Camps<br><br>[a](http://evil.example/p) &lt;img src=http://evil.example/p.png&gt; **b**" in script

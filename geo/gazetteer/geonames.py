@@ -18,7 +18,28 @@ from geo.exc import GazetteerDataError
 from geo.gazetteer.base import MATCH_DEMONYM, Gazetteer, context_free_rank, normalise_name
 from geo.models import Place
 
-_COLUMNS = "p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.feature, p.population, p.source, n.match"
+_COLUMNS = (
+    "p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.admin2, p.feature, p.population, "
+    "p.prominence, p.source, n.match"
+)
+
+
+def _place(row: tuple, key: str) -> Place:
+    geonameid, name, lat, lon, country_code, admin1, admin2, feature, population, prominence, source, match = row
+    return Place(
+        name=name,
+        lat=lat,
+        lon=lon,
+        country_code=country_code,
+        feature=feature,
+        geonameid=geonameid,
+        source=source,
+        population=population,
+        admin1=admin1,
+        admin2=admin2,
+        prominence=prominence,
+        raw={"match": match, "key": key},
+    )
 
 
 class GeoNamesGazetteer(Gazetteer):
@@ -63,21 +84,7 @@ class GeoNamesGazetteer(Gazetteer):
         rows = self._conn.execute(
             f"SELECT {_COLUMNS} FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?", (key,)
         ).fetchall()
-        places = [
-            Place(
-                name=name,
-                lat=lat,
-                lon=lon,
-                country_code=country_code,
-                feature=feature,
-                geonameid=geonameid,
-                source=source,
-                population=population,
-                admin1=admin1,
-                raw={"match": match, "key": key},
-            )
-            for geonameid, name, lat, lon, country_code, admin1, feature, population, source, match in rows
-        ]
+        places = [_place(row, key) for row in rows]
         unique: dict[tuple, Place] = {}
         for place in sorted(places, key=context_free_rank):
             unique.setdefault((place.source, place.geonameid, place.name, place.lat, place.lon), place)
