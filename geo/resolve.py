@@ -41,6 +41,7 @@ CONTINENT_PRIOR = 4.0
 ADMIN1_PRIOR = 3.0
 ADMIN2_PRIOR = 2.5
 TABLE_PRIOR = 3.5  # seas, regions and natural features from our tables
+AIRPORT_PRIOR = 1.0  # an airport is meant where the text names it as one ("Heathrow"), rarely otherwise
 CAPITAL_BONUS = 0.75
 ALIAS_BONUS = 2.0  # our curated English names ("EU", "the Channel") beat homonymous towns ("Eu")
 ALTERNATE_PENALTY = 1.0
@@ -51,9 +52,12 @@ CONTAINS_BONUS = 2.0  # a country or division that holds other places of the art
 NEAR_KM = 150.0
 NEAR_BONUS = 1.5
 ROUNDS = 2
-# A town stands alone with this many people, or this many names across languages.
+# A town named like a common word stands alone with this many people, or this many names across languages.
 STANDING_POPULATION = 100_000
-STANDING_NAMES = 20
+STANDING_NAMES = 50
+# A town with a name of its own needs this many people, or names, not to be a hamlet.
+HAMLET_POPULATION = 1_000
+HAMLET_NAMES = 5
 # Names this common as English words (Zipf scale), or as first names or surnames (percent), need support.
 COMMON_WORD_ZIPF = 3.5
 COMMON_PERSON_NAME = 0.01
@@ -85,6 +89,8 @@ def prior(place: Place) -> float:
         score = ADMIN1_PRIOR
     elif features.is_admin2(feature):
         score = ADMIN2_PRIOR
+    elif features.is_airport(feature):
+        score = AIRPORT_PRIOR
     elif not features.is_populated(feature):
         score = TABLE_PRIOR
     else:
@@ -99,7 +105,13 @@ def prior(place: Place) -> float:
 
 
 def stands_alone(place: Place, key: str, words: Words) -> bool:
-    """Whether a place is mapped with no support from the article: well known, or named like nothing else."""
+    """Whether a place is mapped with no support from the article: well known, or named like nothing else.
+
+    Countries, divisions, seas and capitals stand alone.  A town named like a
+    common English word, first name or surname ("Lincoln", "Story", "Hudson")
+    stands alone only when it is large or named in many languages; a town with
+    a name of its own ("Lampedusa", "Sangatte") when it is more than a hamlet.
+    """
     feature = place.feature
     if features.is_area(feature) or features.is_water(feature) or features.is_natural(feature):
         return True
@@ -107,17 +119,14 @@ def stands_alone(place: Place, key: str, words: Words) -> bool:
         return features.is_capital(feature)
     if features.is_capital(feature):
         return True
-    if max(words.first_name(key), words.surname(key)) >= VERY_COMMON_PERSON_NAME:
+    person = max(words.first_name(key), words.surname(key))
+    if person >= VERY_COMMON_PERSON_NAME:
         return False  # "Elizabeth", "Taylor": a person, unless the article says otherwise
-    if place.population >= STANDING_POPULATION or place.prominence >= STANDING_NAMES:
-        return True
+    if words.word_zipf(key) >= COMMON_WORD_ZIPF or person >= COMMON_PERSON_NAME:
+        return place.population >= STANDING_POPULATION or place.prominence >= STANDING_NAMES
     if " " in key:  # "New Concord": a name of several words is rarely anything else
         return True
-    return (
-        words.word_zipf(key) < COMMON_WORD_ZIPF
-        and words.first_name(key) < COMMON_PERSON_NAME
-        and words.surname(key) < COMMON_PERSON_NAME
-    )
+    return place.population >= HAMLET_POPULATION or place.prominence >= HAMLET_NAMES
 
 
 class _Grid:
