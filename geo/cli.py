@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from geo.config import PROJECT_DIR, SETTINGS, Settings
 from geo.exc import ConfigurationError, DamagedStoreError, GeoError, IngestError, StoreError
+from geo.explain import explain_lines
 from geo.export import PLACE_COLUMNS, FormulaSafeWriter, place_cells, place_feature
 from geo.models import GeocodedMention
 from geo.pipeline import Geoparser
@@ -155,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument(
         "--any-encoding", action="store_true",
         help="Read text in other encodings than UTF-8 too (Latin-1, Windows-1252...), detected as `ingest` does.",
+    )  # fmt: skip
+    extract.add_argument(
+        "--explain", action="store_true",
+        help="Instead of the mentions, print for each candidate place name the rule that kept or vetoed it, "
+        "its evidence, and the places weighed with their scores.",
     )  # fmt: skip
     extract.add_argument(
         "--format",
@@ -398,17 +404,21 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from geo.readers import read_path
 
     geoparser = Geoparser.from_settings(settings)
-    writer = _WRITERS[args.format](sys.stdout)
+    writer = None if args.explain else _WRITERS[args.format](sys.stdout)
     failed = False
     for source in args.files:
         try:
             article = read_path(source, max_bytes=settings.max_article_bytes, utf8_only=not args.any_encoding)
-        except IngestError as err:
-            _error(str(err))
+            if writer is None:
+                lines = explain_lines(geoparser.explain(article.text))
+                sys.stdout.write("\n".join([f"== {source}", *lines]) + "\n")
+            else:
+                writer.add(source, article.text, geoparser.geoparse(article.text))
+        except GeoError as err:
+            _error(str(err) if isinstance(err, IngestError) else f"Article file {source!r}: {err}")
             failed = True
-            continue
-        writer.add(source, article.text, geoparser.geoparse(article.text))
-    writer.close()
+    if writer is not None:
+        writer.close()
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from geo.config import Settings
-from geo.exc import DamagedStoreError, GeoError
+from geo.exc import DamagedStoreError, GeoError, TooManyPlacesError
 from geo.models import Article, GeocodedMention
 from geo.pipeline import Geoparser
 from geo.readers import expand_inputs, read_bytes, read_path
@@ -287,12 +287,12 @@ def geoparse_file(path: str, settings: Settings) -> ParsedDocument:
 
 
 def _read_and_geoparse(name: str, read: Callable[[], Article], settings: Settings) -> ParsedDocument:
-    """``read()`` the article and geoparse it; a ``GeoError`` while reading becomes the document's error."""
+    """``read()`` the article and geoparse it; a ``GeoError`` on the way becomes the document's error."""
     try:
         article = read()
-    except GeoError as err:
+        return ParsedDocument(name, article, tuple(_geoparser(settings).geoparse_article(article)))
+    except GeoError as err:  # unreadable, or too many places to be an article (TooManyPlacesError)
         return ParsedDocument(name, None, (), str(err))
-    return ParsedDocument(name, article, tuple(_geoparser(settings).geoparse_article(article)))
 
 
 def reindex(store: Store, geoparser: Geoparser, *, everything: bool = False, progress: Progress | None = None) -> int:
@@ -301,9 +301,12 @@ def reindex(store: Store, geoparser: Geoparser, *, everything: bool = False, pro
     for done, article_id in enumerate(stale, start=1):
         item = store.article(article_id)
         if item is not None:
-            store.replace_mentions(
-                article_id, geoparser.geoparse_article(item.article), geoparser_version=geoparser.version
-            )
+            try:
+                mentions = geoparser.geoparse_article(item.article)
+            except TooManyPlacesError as err:  # stored under a larger limit: it keeps its places
+                logger.warning("Article %r keeps its places: %s", article_id, err)
+            else:
+                store.replace_mentions(article_id, mentions, geoparser_version=geoparser.version)
         if progress:
             progress(done, len(stale))
     return len(stale)

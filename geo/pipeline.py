@@ -11,40 +11,16 @@ import logging
 from functools import cached_property
 from pathlib import Path
 
-from dataclasses import dataclass
-
 from geo.config import Settings
+from geo.explain import Explanation
 from geo.extract import extract_mentions, recognise
 from geo.gazetteer.base import Gazetteer
-from geo.models import Article, Cue, GeocodedMention, Place
-from geo.resolve import OnlineLookup, Resolution, Scored, place_mentions, resolve_mentions
+from geo.models import Article, GeocodedMention
+from geo.resolve import OnlineLookup, Resolution, place_mentions, resolve_mentions
 from geo.rules import Lexicon, load_lexicon
 from geo.words import Words, load_words
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """Why one candidate span of a text was mapped where it was, or not at all.
-
-    ``rule`` and ``reason`` are the recognition verdict; ``support`` says why
-    the resolver kept the name (empty when it dropped it or recognition
-    vetoed it); ``candidates`` are the places weighed, best first, with the
-    parts of their scores.
-    """
-
-    start: int
-    end: int
-    text: str
-    kind: str
-    rule: str
-    reason: str
-    cues: tuple[Cue, ...]
-    mapped: bool
-    support: str
-    place: Place | None
-    candidates: tuple[Scored, ...]
 
 
 class Geoparser:

@@ -164,14 +164,11 @@ class _Grid:
         """Entries within ``NEAR_KM`` of ``place``."""
         return [(g, p) for cell in self._around(place) for g, p in cell.items() if distance_km(place, p) <= NEAR_KM]
 
-    def has_other_near(self, group: Group, place: Place) -> bool:
-        """Whether an entry of another group lies within ``NEAR_KM`` of ``place``."""
-        own = self.cells.get(self._cell(place))
-        if own and (len(own) > 1 or group not in own):
-            return True
-        return any(
-            g != group and distance_km(place, p) <= NEAR_KM for cell in self._around(place) for g, p in cell.items()
-        )
+    def nearest_other_km(self, group: Group, place: Place) -> float | None:
+        """Distance to the nearest entry of another group within ``NEAR_KM`` of ``place``, if any."""
+        distances = [distance_km(place, p) for cell in self._around(place) for g, p in cell.items() if g != group]
+        nearest = min(distances, default=None)
+        return nearest if nearest is not None and nearest <= NEAR_KM else None
 
 
 @dataclass
@@ -226,8 +223,8 @@ class _Context:
         own = self._own(group, lambda p: features.is_admin1(p.feature) and (p.country_code, p.admin1) == division)
         return self.divisions[division] - own > 0
 
-    def has_near(self, group: Group, place: Place) -> bool:
-        return self.grid.has_other_near(group, place)
+    def nearest_km(self, group: Group, place: Place) -> float | None:
+        return self.grid.nearest_other_km(group, place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +260,8 @@ class Resolution:
     def choose(self) -> None:
         weights = {group: len(ms) for group, ms in self.by_group.items()}
         for round_ in range(ROUNDS):
-            context = _Context(weights, self.choice)
+            # Only names the article keeps on their own give context: not a "Patrol" that no one will map.
+            context = _Context(weights, {g: p for g, p in self.choice.items() if self._keeps_itself(g, p)})
             for group, places in self.candidates.items():
                 if not places or (round_ and len(places) == 1):
                     continue  # a name with one candidate has its place from the first round
@@ -271,6 +269,11 @@ class Resolution:
                 scored.sort(key=lambda s: (-s.score, s.place.geonameid or 0))
                 self.scored[group] = scored[:KEPT_SCORES]
             self.choice = {group: scored[0].place for group, scored in self.scored.items()}
+
+    def _keeps_itself(self, group: Group, place: Place) -> bool:
+        """Whether a name is kept without help from its neighbours: by the text's evidence or its own standing."""
+        mentions = self.by_group[group]
+        return any(m.placed_by_text or m.kind == "demonym" for m in mentions) or stands_alone(place, group[1], self.words)
 
     def _score(self, group: Group, place: Place, context: _Context) -> Scored:
         parts = [("prior", prior(place))]
@@ -296,8 +299,9 @@ class Resolution:
             else:
                 if place.admin1 and context.names_division(group, division):
                     parts.append(("in a division the article names", SAME_DIVISION_BONUS))
-                if features.is_point_like(feature) and context.has_near(group, place):
-                    parts.append(("near the article's places", NEAR_BONUS))
+                nearest = context.nearest_km(group, place) if features.is_point_like(feature) else None
+                if nearest is not None:  # the nearer, the more: a town 10 km away says more than one 140 km away
+                    parts.append((f"{nearest:.0f} km from the article's places", NEAR_BONUS * (1 - nearest / NEAR_KM / 2)))
         return Scored(place, sum(value for _, value in parts), tuple(parts))
 
     def support(self) -> dict[Group, str]:

@@ -258,6 +258,8 @@ def _locative(candidate: Candidate, reading: Reading) -> Cue | None:
         return None  # "according to Taylor" quotes someone
     if norm(before) == "of":
         noun = candidate.token_before(offset + 1)
+        if noun is not None and noun.text == ",":  # "Ashley Evans, 26, of Paris": where someone lives
+            return Cue(Evidence.LOCATIVE, ", of")
         if noun is None or norm(noun) not in lex.place_nouns:
             return None
         return Cue(Evidence.LOCATIVE, f"{noun.text} of")
