@@ -342,8 +342,11 @@ def test_division_short_form(name: str, short: str | None) -> None:
         ("Chicago O'Hare International Airport", "Chicago", "US", {"O'Hare"}, set()),
         ("Smith Field Municipal Airport", "Smith", "US", set(), {"Municipal", "Field"}),
         ("Luton Airport", "Luton", "GB", set(), {"Luton"}),
+        ("Parry Sound Area Municipal Airport", "Parry Sound", "CA", set(), {"Area", "Municipal"}),
+        ("French Valley Airport", "Murrieta", "US", set(), {"French", "Valley"}),
+        ("Midland International Air And Space Port Airport", "Midland", "US", set(), {"Space", "Port"}),
     ],
-    ids=["heathrow", "vancouver", "schiphol", "dubai", "ohare", "municipal", "town-named"],
+    ids=["heathrow", "vancouver", "schiphol", "dubai", "ohare", "municipal", "town-named", "area", "french", "space"],
 )
 def test_airport_names(name: str, city: str, country: str, present: set[str], absent: set[str]) -> None:
     towns = {("AE", "dubai"): 3_000_000, ("GB", "luton"): 200_000, ("CA", "vancouver"): 600_000}
