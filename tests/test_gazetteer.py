@@ -199,8 +199,12 @@ class TestGeoNamesGazetteer(BaseGazetteerTest):
             ("Lake Victoria", "H.LK", ""),
             ("Gobi Desert", "T.DSRT", ""),
             ("Lampedusa", "P.PPL", "IT"),
-            ("St. Louis", "P.PPL", "US"),  # beside Senegal's Saint-Louis region: the resolver chooses
+            ("St. Louis", "P.PPL", "US"),
             ("Saint Louis", "P.PPL", "US"),
+            ("Saint-Louis Region", "A.ADM1", "SN"),
+            ("Florida Department", "A.ADM1", "UY"),
+            ("Florida", "A.ADM1", "US"),
+            ("Ontario", "A.ADM1", "CA"),  # the province of 10 million keeps its name beside Ontario, California
         ],
         ids=lambda v: str(v),
     )
@@ -232,6 +236,21 @@ class TestGeoNamesGazetteer(BaseGazetteerTest):
         self, gazetteer: GeoNamesGazetteer, name: str, features: set[str]
     ) -> None:
         assert not [p for p in gazetteer.candidates(name) if p.feature in features]
+
+    @pytest.mark.parametrize(
+        ("name", "country"),
+        [
+            ("St. Louis", "SN"),  # Senegal's region of 0.5 million; St. Louis, Missouri has 0.3
+            ("Saint Louis", "SN"),
+            ("Florida", "UY"),  # Uruguay's department beside the US state of 16 million
+            ("San Jose", "UY"),  # beside San Jose, California
+        ],
+        ids=lambda v: str(v),
+    )
+    def test_division_names_that_a_bigger_place_abroad_holds(
+        self, gazetteer: GeoNamesGazetteer, name: str, country: str
+    ) -> None:
+        assert not [p for p in gazetteer.candidates(name) if p.country_code == country and p.feature == "A.ADM1"]
 
     @pytest.mark.parametrize(
         ("city", "country", "division"),
@@ -345,8 +364,21 @@ def test_division_short_form(name: str, short: str | None) -> None:
         ("Parry Sound Area Municipal Airport", "Parry Sound", "CA", set(), {"Area", "Municipal"}),
         ("French Valley Airport", "Murrieta", "US", set(), {"French", "Valley"}),
         ("Midland International Air And Space Port Airport", "Midland", "US", set(), {"Space", "Port"}),
+        ("Ardmore Municipal Airport", "Ardmore", "US", set(), {"Municipal"}),
     ],
-    ids=["heathrow", "vancouver", "schiphol", "dubai", "ohare", "municipal", "town-named", "area", "french", "space"],
+    ids=[
+        "heathrow",
+        "vancouver",
+        "schiphol",
+        "dubai",
+        "ohare",
+        "municipal",
+        "town-named",
+        "area",
+        "french",
+        "space",
+        "city-and-kind",
+    ],  # fmt: skip
 )
 def test_airport_names(name: str, city: str, country: str, present: set[str], absent: set[str]) -> None:
     towns = {("AE", "dubai"): 3_000_000, ("GB", "luton"): 200_000, ("CA", "vancouver"): 600_000}

@@ -25,6 +25,14 @@ from geo.gazetteer.base import normalise_name
 # name is that word, its city and these ("London Heathrow Airport", "Chicago O'Hare International
 # Airport"): "Parry Sound Area Municipal Airport" and "French Valley Airport" have none.
 AIRPORT_WORDS = frozenset({"airport", "international", "intl"})
+# Words that say what kind of airport it is, never which: "Ardmore Municipal Airport" gives no "Municipal".
+KIND_WORDS = frozenset(
+    {
+        "regional", "municipal", "county", "field", "air", "base", "airfield", "aerodrome", "airstrip",
+        "airpark", "memorial", "executive", "national", "domestic", "city", "metropolitan", "station",
+        "heliport", "seaplane", "army", "afb", "nas", "raf", "airbase", "general", "area", "space", "port",
+    }
+)  # fmt: skip
 _NAMED = re.compile(r"\b(Airport|Airfield|Aerodrome)\b")
 
 
@@ -69,7 +77,7 @@ def _airport_names(name: str, city: str, country: str, towns: Mapping[tuple[str,
     if without_city and _NAMED.search(without_city) and not without_city.startswith(("International", "Airport")):
         names.append(without_city)  # "Heathrow Airport"
     own = [w for w in re.split(r"[\s/()]+", without_city or name) if w and w.casefold() not in AIRPORT_WORDS]
-    if len(own) == 1 and len(own[0]) >= 4 and own[0][0].isupper():
+    if len(own) == 1 and len(own[0]) >= 4 and own[0][0].isupper() and own[0].casefold() not in KIND_WORDS:
         word = own[0]
         if (country, normalise_name(word)) not in towns and normalise_name(word) != normalise_name(city):
             names.append(word)  # "Heathrow", "Schiphol"
