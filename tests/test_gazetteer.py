@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from geopy.location import Location
 
-from geo.config import Settings
+from geo.config import PACKAGE_DATA_DIR, Settings
 from geo.exc import GazetteerDataError, GeocoderNotFound
+from geo.features import is_natural, is_water
 from geo.gazetteer import GEOCODERS, Gazetteer, InMemoryGazetteer, get_geocoder, normalise_name
-from geo.gazetteer.build import ensure_gazetteer, input_fingerprint, stored_fingerprint
+from geo.gazetteer.airports import _airport_names
+from geo.gazetteer.build import _name_rules, _read_table, ensure_gazetteer, input_fingerprint, stored_fingerprint
 from geo.gazetteer.geonames import GeoNamesGazetteer
 
 
@@ -98,6 +100,8 @@ class TestGeoNamesGazetteer(BaseGazetteerTest):
             ("U.K.", "United Kingdom", "GB", "A.PCLI"),
             ("Great Britain", "United Kingdom", "GB", "A.PCLI"),
             ("England", "England", "GB", "A.ADM1"),
+            ("Mississippi River", "Mississippi River", "US", "H.STM"),
+            ("Lesbos", "Lesbos", "GR", "T.ISL"),
             ("U.S.", "United States", "US", "A.PCLI"),
             ("Paris", "Paris", "FR", "P.PPLC"),
             ("Europe", "Europe", "", "L.CONT"),
@@ -105,8 +109,6 @@ class TestGeoNamesGazetteer(BaseGazetteerTest):
             ("the Balkans", "Balkans", "", "L.RGN"),
             ("Middle East", "Middle East", "", "L.RGN"),
             ("W.Va.", "West Virginia", "US", "A.ADM1"),
-            ("St. Louis", "St. Louis", "US", "P.PPL"),
-            ("Saint Louis", "St. Louis", "US", "P.PPL"),
             ("Laurel County", "Laurel County", "US", "A.ADM2"),
             ("Munich", "Munich", "DE", "P.PPL"),
         ],
@@ -143,6 +145,152 @@ class TestGeoNamesGazetteer(BaseGazetteerTest):
     )
     def test_demonym_countries(self, gazetteer: GeoNamesGazetteer, noun: str, country: str) -> None:
         assert gazetteer.demonym_places(noun)[0].country_code == country
+
+    # name -> a candidate with this feature, country, GeoNames admin1 code (admin2 for counties) and id.
+    @pytest.mark.parametrize(
+        ("name", "feature", "country", "code", "geonameid"),
+        [
+            ("Tamil Nadu", "A.ADM1", "IN", "25", 1255053),
+            ("Maharashtra", "A.ADM1", "IN", "16", 1264418),
+            ("Alberta", "A.ADM1", "CA", "01", 5883102),
+            ("Sichuan", "A.ADM1", "CN", "32", 1794299),
+            ("Sichuan Sheng", "A.ADM1", "CN", "32", 1794299),
+            ("Dagestan", "A.ADM1", "RU", "17", 567293),
+            ("Bavaria", "A.ADM1", "DE", "02", 2951839),
+            ("Gilgit-Baltistan", "A.ADM1", "PK", "07", 1168878),
+            ("Northwest Territories", "A.ADM1", "CA", "13", 6091069),
+            ("California", "A.ADM1", "US", "CA", 5332921),
+            ("Central Region", "A.ADM1", "GH", "04", 2302353),
+            ("B.C.", "A.ADM1", "CA", "02", 5909050),
+            ("Ont.", "A.ADM1", "CA", "08", 6093943),
+            ("Que.", "A.ADM1", "CA", "10", 6115047),
+            ("Alta.", "A.ADM1", "CA", "01", 5883102),
+            ("N.S.W.", "A.ADM1", "AU", "02", 2155400),
+            ("W.Va.", "A.ADM1", "US", "WV", 4826850),
+            ("Cambridgeshire", "A.ADM2", "GB", "C3", 2653940),
+            ("Karak District", "A.ADM2", "PK", "7419047", 7419047),
+        ],
+        ids=lambda v: str(v),
+    )
+    def test_divisions(
+        self, gazetteer: GeoNamesGazetteer, name: str, feature: str, country: str, code: str, geonameid: int
+    ) -> None:
+        found = [
+            (p.feature, p.country_code, p.admin2 if p.feature == "A.ADM2" else p.admin1, p.geonameid)
+            for p in gazetteer.candidates(name)
+        ]
+        assert (feature, country, code, geonameid) in found
+
+    @pytest.mark.parametrize(
+        ("name", "feature", "country"),
+        [
+            ("Heathrow", "S.AIRP", "GB"),
+            ("London Heathrow", "S.AIRP", "GB"),
+            ("Heathrow Airport", "S.AIRP", "GB"),
+            ("Vancouver International Airport", "S.AIRP", "CA"),
+            ("Schiphol", "S.AIRP", "NL"),
+            ("Lesbos", "T.ISL", "GR"),
+            ("Lesbos", "A.ADM2", "GR"),
+            ("Mississippi River", "H.STM", "US"),
+            ("Yangtze", "H.STM", "CN"),
+            ("Mount Everest", "T.MT", ""),
+            ("the Himalayas", "T.MTS", ""),
+            ("Korean Peninsula", "T.PEN", ""),
+            ("Lake Victoria", "H.LK", ""),
+            ("Gobi Desert", "T.DSRT", ""),
+            ("Lampedusa", "P.PPL", "IT"),
+            ("St. Louis", "P.PPL", "US"),
+            ("Saint Louis", "P.PPL", "US"),
+            ("Saint-Louis Region", "A.ADM1", "SN"),
+            ("Florida Department", "A.ADM1", "UY"),
+            ("Florida", "A.ADM1", "US"),
+            ("Ontario", "A.ADM1", "CA"),  # the province of 10 million keeps its name beside Ontario, California
+        ],
+        ids=lambda v: str(v),
+    )
+    def test_features_airports_islands(
+        self, gazetteer: GeoNamesGazetteer, name: str, feature: str, country: str
+    ) -> None:
+        assert (feature, country) in {(p.feature, p.country_code) for p in gazetteer.candidates(name)}
+
+    @pytest.mark.parametrize(
+        ("name", "features"),
+        [
+            ("Central", {"A.ADM1", "A.ADM2"}),  # a generic word alone
+            ("II", {"A.ADM1"}),  # "Region II"
+            ("Jewish", {"A.ADM1"}),  # "Jewish Autonomous Oblast" is no "Jewish"
+            ("Somali", {"A.ADM1"}),  # a people's name before a region's (Ethiopia's Somali Region)
+            ("Trinity", {"A.ADM1"}),  # a Jersey parish: few people, few towns
+            ("Most", {"A.ADM2"}),  # "Okres Most": a town's name and a common word
+            ("Story", {"A.ADM2"}),  # Story County, Iowa: only with "County"
+            ("Paris", {"A.ADM2"}),  # the département does not shadow the city
+            ("Municipal", {"S.AIRP"}),
+            ("Regional", {"S.AIRP"}),
+            ("Dubai", {"S.AIRP"}),  # "Dubai International Airport": the city's word
+            ("State of Ohio", {"A.ADM1"}),  # indexed as "Ohio"
+            ("Province of Sichuan", {"A.ADM1"}),  # indexed as "Sichuan"
+        ],
+        ids=lambda v: v if isinstance(v, str) else "",
+    )
+    def test_names_that_are_not_divisions_or_airports(
+        self, gazetteer: GeoNamesGazetteer, name: str, features: set[str]
+    ) -> None:
+        assert not [p for p in gazetteer.candidates(name) if p.feature in features]
+
+    @pytest.mark.parametrize(
+        ("name", "country"),
+        [
+            ("St. Louis", "SN"),  # Senegal's region of 0.5 million; St. Louis, Missouri has 0.3
+            ("Saint Louis", "SN"),
+            ("Florida", "UY"),  # Uruguay's department beside the US state of 16 million
+            ("San Jose", "UY"),  # beside San Jose, California
+        ],
+        ids=lambda v: str(v),
+    )
+    def test_division_names_that_a_bigger_place_abroad_holds(
+        self, gazetteer: GeoNamesGazetteer, name: str, country: str
+    ) -> None:
+        assert not [p for p in gazetteer.candidates(name) if p.country_code == country and p.feature == "A.ADM1"]
+
+    @pytest.mark.parametrize(
+        ("city", "country", "division"),
+        [
+            ("Chennai", "IN", "Tamil Nadu"),
+            ("Pune", "IN", "Maharashtra"),
+            ("Calgary", "CA", "Alberta"),
+            ("Red Deer", "CA", "Alberta"),
+            ("Chengdu", "CN", "Sichuan"),
+            ("Makhachkala", "RU", "Dagestan"),
+            ("Munich", "DE", "Bavaria"),
+            ("Morgantown", "US", "West Virginia"),
+            ("Cambridge", "GB", "Cambridgeshire"),
+            ("Mytilene", "GR", "Lesbos"),
+        ],
+    )
+    def test_city_and_division_codes_agree(
+        self, gazetteer: GeoNamesGazetteer, city: str, country: str, division: str
+    ) -> None:
+        town = next(p for p in gazetteer.candidates(city) if p.country_code == country)
+        area = next(p for p in gazetteer.candidates(division) if p.feature in {"A.ADM1", "A.ADM2"})
+        assert (area.country_code, area.admin1) == (town.country_code, town.admin1)
+        if area.feature == "A.ADM2":
+            assert area.admin2 == town.admin2
+
+    def test_every_division_holds_towns_of_its_code(self, gazetteer: GeoNamesGazetteer) -> None:
+        """Nearly every first-level division has cities that carry its admin1 code."""
+        rows = gazetteer._conn.execute(
+            "SELECT COUNT(*), SUM(EXISTS (SELECT 1 FROM places c WHERE c.feature LIKE 'P.%' "
+            "AND c.country_code = d.country_code AND c.admin1 = d.admin1)) "
+            "FROM places d WHERE d.feature = 'A.ADM1' AND d.source = 'geonames'"
+        ).fetchone()
+        total, with_towns = rows
+        assert total > 3000
+        assert with_towns / total > 0.97
+
+    def test_prominence(self, gazetteer: GeoNamesGazetteer) -> None:
+        calais = {p.country_code: p.prominence for p in gazetteer.candidates("Calais")}
+        assert calais["FR"] == 31 and calais["US"] == 15
+        assert gazetteer.candidates("Sichuan")[0].prominence > 1
 
     def test_africans_are_placed_on_the_continent(self, gazetteer: GeoNamesGazetteer) -> None:
         assert gazetteer.demonym_places("Africans")[0].feature == "L.CONT"
@@ -181,3 +329,87 @@ def test_index_is_rebuilt_when_stale(tmp_path: Path) -> None:
     assert stored_fingerprint(path) == input_fingerprint()
     assert path.stat().st_mtime_ns != built
     assert GeoNamesGazetteer(path).candidates("Sangatte")
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Sichuan Sheng", "Sichuan"),
+        ("Dagestan, Respublika", "Dagestan"),
+        ("Province of Sichuan", "Sichuan"),
+        ("Moscow Oblast", "Moscow"),
+        ("Karak District", "Karak"),
+        ("Central Region", None),
+        ("Region II", None),
+        ("Eastern Province", None),
+        ("Alberta", None),
+        ("State", None),
+    ],
+    ids=lambda v: str(v),
+)
+def test_division_short_form(name: str, short: str | None) -> None:
+    assert _name_rules().short_form(name) == short
+
+
+@pytest.mark.parametrize(
+    ("name", "city", "country", "present", "absent"),
+    [
+        ("London Heathrow Airport", "London", "GB", {"Heathrow", "London Heathrow", "Heathrow Airport"}, set()),
+        ("Vancouver International Airport", "Richmond", "CA", {"Vancouver Airport"}, {"Vancouver"}),
+        ("Amsterdam Airport Schiphol", "Amsterdam", "NL", {"Schiphol", "Amsterdam Schiphol"}, {"Amsterdam"}),
+        ("Dubai International Airport", "Dubai", "AE", set(), {"Dubai"}),
+        ("Chicago O'Hare International Airport", "Chicago", "US", {"O'Hare"}, set()),
+        ("Smith Field Municipal Airport", "Smith", "US", set(), {"Municipal", "Field"}),
+        ("Luton Airport", "Luton", "GB", set(), {"Luton"}),
+        ("Parry Sound Area Municipal Airport", "Parry Sound", "CA", set(), {"Area", "Municipal"}),
+        ("French Valley Airport", "Murrieta", "US", set(), {"French", "Valley"}),
+        ("Midland International Air And Space Port Airport", "Midland", "US", set(), {"Space", "Port"}),
+        ("Ardmore Municipal Airport", "Ardmore", "US", set(), {"Municipal"}),
+    ],
+    ids=[
+        "heathrow",
+        "vancouver",
+        "schiphol",
+        "dubai",
+        "ohare",
+        "municipal",
+        "town-named",
+        "area",
+        "french",
+        "space",
+        "city-and-kind",
+    ],  # fmt: skip
+)
+def test_airport_names(name: str, city: str, country: str, present: set[str], absent: set[str]) -> None:
+    towns = {("AE", "dubai"): 3_000_000, ("GB", "luton"): 200_000, ("CA", "vancouver"): 600_000}
+    names = set(_airport_names(name, city, country, towns))
+    assert name in names
+    assert present <= names
+    assert not absent & names
+
+
+def test_feature_table_is_sourced_and_valid() -> None:
+    rows = _read_table("features.csv")
+    assert len(rows) > 150
+    regions = {r["name"] for r in _read_table("regions.csv")}
+    names = [r["name"] for r in rows]
+    assert len(set(names)) == len(names) and not set(names) & regions
+    for row in rows:
+        assert row["source"], row["name"]
+        assert -90 <= float(row["lat"]) <= 90 and -180 <= float(row["lon"]) <= 180, row["name"]
+        assert is_natural(row["feature"]) or is_water(row["feature"]), row["name"]
+
+
+def test_abbreviations_keep_their_full_stops() -> None:
+    """An abbreviation is found only as written with its full stops, never as a bare word."""
+    abbreviations = [r["alias"] for r in _read_table("aliases.csv") if r["kind"] == "abbr"]
+    assert {"B.C.", "Ont.", "Que.", "Alta.", "N.S.W.", "W.Va."} <= set(abbreviations)
+    assert all(a.endswith(".") for a in abbreviations)
+
+
+def test_tables_are_all_fingerprinted() -> None:
+    from geo.gazetteer.build import _input_files
+
+    inputs = {p.name for p in _input_files()}
+    assert {p.name for p in PACKAGE_DATA_DIR.glob("*.csv")} <= inputs
+    assert {"divisions.py", "airports.py"} <= inputs

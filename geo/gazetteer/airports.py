@@ -5,9 +5,10 @@ scheduled flights that news names).  Output: ``Airport`` records with the
 names each is found by: its full name ("London Heathrow Airport"), that name
 without its city or without "International" ("Heathrow Airport",
 "Vancouver Airport"), and its distinctive word alone ("Heathrow",
-"Schiphol") where that word is neither generic ("Municipal", "Regional")
-nor the name of a town of the same country (the "Dubai" of "Dubai
-International Airport" is the city).  IATA codes are not names.
+"Schiphol") when the name is that word, its city and "International
+Airport" ("Parry Sound Area Municipal Airport" gives no "Area") and the word
+is not a town of the same country (the "Dubai" of "Dubai International
+Airport" is the city).  IATA codes are not names.
 """
 
 from __future__ import annotations
@@ -20,15 +21,16 @@ import airportsdata
 
 from geo.gazetteer.base import normalise_name
 
-# Words of airport names that say what it is, not which one.
-AIRPORT_WORDS = frozenset(
+# Words that only say it is an airport. An airport has its own word ("Heathrow") only when its
+# name is that word, its city and these ("London Heathrow Airport", "Chicago O'Hare International
+# Airport"): "Parry Sound Area Municipal Airport" and "French Valley Airport" have none.
+AIRPORT_WORDS = frozenset({"airport", "international", "intl"})
+# Words that say what kind of airport it is, never which: "Ardmore Municipal Airport" gives no "Municipal".
+KIND_WORDS = frozenset(
     {
-        "airport", "international", "intl", "regional", "municipal", "county", "field", "air", "base",
-        "airfield", "aerodrome", "airstrip", "airpark", "memorial", "executive", "national", "domestic",
-        "city", "metropolitan", "station", "heliport", "seaplane", "army", "afb", "nas", "raf", "airbase",
-        "general", "de", "del", "la", "el", "the", "and", "of", "new", "old", "lake", "island", "river",
-        "bay", "port", "valley", "creek", "park", "point", "beach", "falls", "mount", "fort", "saint", "st",
-        "san", "santa", "north", "south", "east", "west", "central", "grand", "downs",
+        "regional", "municipal", "county", "field", "air", "base", "airfield", "aerodrome", "airstrip",
+        "airpark", "memorial", "executive", "national", "domestic", "city", "metropolitan", "station",
+        "heliport", "seaplane", "army", "afb", "nas", "raf", "airbase", "general", "area", "space", "port",
     }
 )  # fmt: skip
 _NAMED = re.compile(r"\b(Airport|Airfield|Aerodrome)\b")
@@ -74,8 +76,8 @@ def _airport_names(name: str, city: str, country: str, towns: Mapping[tuple[str,
     without_city = name[len(city) + 1 :] if city and name.startswith(city + " ") else ""
     if without_city and _NAMED.search(without_city) and not without_city.startswith(("International", "Airport")):
         names.append(without_city)  # "Heathrow Airport"
-    own = [w for w in re.split(r"[\s/()-]+", without_city or name) if w and w.casefold() not in AIRPORT_WORDS]
-    if len(own) == 1 and len(own[0]) >= 4 and own[0][0].isupper():
+    own = [w for w in re.split(r"[\s/()]+", without_city or name) if w and w.casefold() not in AIRPORT_WORDS]
+    if len(own) == 1 and len(own[0]) >= 4 and own[0][0].isupper() and own[0].casefold() not in KIND_WORDS:
         word = own[0]
         if (country, normalise_name(word)) not in towns and normalise_name(word) != normalise_name(city):
             names.append(word)  # "Heathrow", "Schiphol"

@@ -52,6 +52,10 @@ ADMIN2_TOWN_POPULATION = 1_000
 # Parish" (Jersey) is, "Trinity" is not; the Northwest Territories (few people, many towns) are.
 ADMIN1_BARE_POPULATION = 50_000
 ADMIN1_BARE_TOWNS = 5
+# A first-level division's own name goes to a bigger place abroad: a city with more than 1/CITY_SHADOW_FACTOR
+# of its people, or a division ADMIN1_SHADOW_FACTOR times as populous; it keeps "Name Type" ("Florida Department").
+CITY_SHADOW_FACTOR = 2
+ADMIN1_SHADOW_FACTOR = 10
 # A second-level division is indexed only when its towns hold this many people or it has this many names
 # (across languages): a county or district that news names, not a rural council called "Light".
 ADMIN2_MIN_POPULATION = 100_000
@@ -411,11 +415,16 @@ def _add_divisions(rows: _Rows, divisions: list[Division], cities: Mapping[str, 
     admin1_towns: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
     for city in cities.values():
         admin1_towns[(city["countrycode"], city["admin1code"] or "")].append(city)
+
+    def towns_of(division: Division) -> list[Mapping[str, Any]]:
+        towns = admin1_towns.get((division.country_code, division.admin1), []) if division.level == 1 else []
+        return towns or [cities[str(t)] for t in division.towns if str(t) in cities]
+
+    rivals = _rivals(cities, [(d, towns_of(d)) for d in divisions if d.level == 1], rules)
     for division in sorted(divisions, key=lambda d: (d.level, d.country_code, d.admin1, d.admin2)):
         if division.country_code == "US" and division.level == 2:
             continue  # US counties come from zipcodes (placed at their ZIP codes)
-        towns = admin1_towns.get((division.country_code, division.admin1), []) if division.level == 1 else []
-        towns = towns or [cities[str(t)] for t in division.towns if str(t) in cities]
+        towns = towns_of(division)
         points = [(town["latitude"], town["longitude"]) for town in towns]
         # The ISO 3166-2 centroid, else the box around the towns: measured on both dev corpora, the
         # centroids placed more mentions within 161 km (see docs/DATA.md).
@@ -433,10 +442,12 @@ def _add_divisions(rows: _Rows, divisions: list[Division], cities: Mapping[str, 
             if division.level == 2:
                 known = population >= ADMIN2_MIN_POPULATION or prominence >= ADMIN2_MIN_NAMES
                 keep = known and _distinctive_admin2(form, rules, town_names, not_admin2)
-            elif shortened:
-                keep = key not in not_short
             else:
-                keep = key not in peoples
+                keep = key not in (not_short if shortened else peoples)
+                if keep and _outranked(key, division, population, rivals):
+                    keep = False  # "Saint-Louis Region" (Senegal), not "St. Louis"; "Florida Department" (Uruguay)
+                    if division.type and form == division.name:
+                        forms.append((f"{form} {division.type}", match))
             small = population < ADMIN1_BARE_POPULATION and len(towns) < ADMIN1_BARE_TOWNS
             if keep and division.level == 1 and small:
                 keep = any(w in rules.type_words for w in rules.words(form))
@@ -463,6 +474,36 @@ def _add_divisions(rows: _Rows, divisions: list[Division], cities: Mapping[str, 
         )
         for form, match in forms:
             rows.add_name(form, place_id, match)
+
+
+def _rivals(
+    cities: Mapping[str, Mapping[str, Any]], admin1: list[tuple[Division, list[Mapping[str, Any]]]], rules: NameRules
+) -> dict[str, list[tuple[str, int, str]]]:
+    """Places a first-level division's name may belong to instead: name -> (kind, population, country)."""
+    rivals: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    for city in cities.values():
+        if (city["population"] or 0) >= SHADOW_POPULATION:
+            rivals[normalise_name(city["name"])].append(("city", city["population"], city["countrycode"]))
+    for division, towns in admin1:
+        population = sum(town["population"] or 0 for town in towns)
+        for name in {division.name, rules.short_form(division.name) or division.name}:
+            rivals[normalise_name(name)].append(("admin1", population, division.country_code))
+    return rivals
+
+
+def _outranked(key: str, division: Division, population: int, rivals: Mapping[str, list[tuple[str, int, str]]]) -> bool:
+    """True when a bigger place abroad has this name: a city with more than half the division's
+    people (St. Louis, Missouri over Senegal's Saint-Louis region), or a first-level division ten
+    times as populous (Florida, US over Florida, Uruguay)."""
+    for variant in _name_variants(key):
+        for kind, other, country in rivals.get(variant, []):
+            if country == division.country_code:
+                continue
+            if kind == "city" and other * CITY_SHADOW_FACTOR > population:
+                return True
+            if kind != "city" and other > ADMIN1_SHADOW_FACTOR * population:
+                return True
+    return False
 
 
 def _division_forms(division: Division, rules: NameRules) -> list[tuple[str, str, bool]]:
