@@ -202,8 +202,13 @@ class _Recogniser:
         demonyms = tuple(p for p in places if p.raw.get("match") == MATCH_DEMONYM)
         if not toponyms and not demonyms:
             return None
-        if toponyms and toponyms[0].raw.get("match") == MATCH_ABBREVIATION and self.text[end : end + 1] == ".":
-            end += 1  # "Ind." is the name; its full stop belongs to it
+        if (
+            toponyms
+            and toponyms[0].raw.get("match") == MATCH_ABBREVIATION
+            and self.text[end : end + 1] == "."
+            and not tokens[chunk[last]].text.isupper()
+        ):
+            end += 1  # "Ind." is the name and its full stop belongs to it; "NSW." ends a sentence
         return Candidate(sentence, chunk, first, last, key, toponyms, demonyms, start, end)
 
     def _abbreviation_ok(self, last: Token) -> bool:

@@ -55,6 +55,8 @@ ROUNDS = 2
 # A town named like a common word stands alone with this many people, or this many names across languages.
 STANDING_POPULATION = 100_000
 STANDING_NAMES = 50
+# A division named like a common word or a person stands alone with this many people (Georgia, Victoria).
+STANDING_DIVISION_POPULATION = 1_000_000
 # A town with a name of its own needs this many people, or names, not to be a hamlet.
 HAMLET_POPULATION = 1_000
 HAMLET_NAMES = 5
@@ -86,9 +88,9 @@ def prior(place: Place) -> float:
     elif features.is_continent(feature):
         score = CONTINENT_PRIOR
     elif features.is_admin1(feature):
-        score = ADMIN1_PRIOR
+        score = ADMIN1_PRIOR + math.log10(place.population + 1) / 100  # "Santa Cruz": Bolivia's, the larger
     elif features.is_admin2(feature):
-        score = ADMIN2_PRIOR
+        score = ADMIN2_PRIOR + math.log10(place.population + 1) / 100
     elif features.is_airport(feature):
         score = AIRPORT_PRIOR
     elif not features.is_populated(feature):
@@ -113,16 +115,20 @@ def stands_alone(place: Place, key: str, words: Words) -> bool:
     a name of its own ("Lampedusa", "Sangatte") when it is more than a hamlet.
     """
     feature = place.feature
+    person = max(words.first_name(key), words.surname(key))
+    common = words.word_zipf(key) >= COMMON_WORD_ZIPF or person >= COMMON_PERSON_NAME
+    if features.is_admin1(feature) or features.is_admin2(feature):
+        # "Nelson", "Bar", "Hume": a division named like a word or a person stands alone only if large.
+        return not common or place.population >= STANDING_DIVISION_POPULATION
     if features.is_area(feature) or features.is_water(feature) or features.is_natural(feature):
         return True
     if place.raw.get("match") == MATCH_ALTERNATE:  # a name in another language: only a capital's stands
         return features.is_capital(feature)
     if features.is_capital(feature):
         return True
-    person = max(words.first_name(key), words.surname(key))
     if person >= VERY_COMMON_PERSON_NAME:
         return False  # "Elizabeth", "Taylor": a person, unless the article says otherwise
-    if words.word_zipf(key) >= COMMON_WORD_ZIPF or person >= COMMON_PERSON_NAME:
+    if common:
         return place.population >= STANDING_POPULATION or place.prominence >= STANDING_NAMES
     if " " in key:  # "New Concord": a name of several words is rarely anything else
         return True

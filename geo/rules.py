@@ -398,6 +398,16 @@ def numbered(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> V
     return Verdict("numbered", False, f"the number {after.text!r} after it")
 
 
+def era(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
+    """ "500 B.C.", "AD 79": an era after or before a year, not British Columbia."""
+    before = candidate.token_before()
+    if before is None or not before.text.isdigit():
+        return None
+    if any(p.raw.get("match") == MATCH_ABBREVIATION for p in candidate.places):
+        return Verdict("era", False, f"after the year {before.text!r} it names an era")
+    return None
+
+
 def alternate_name(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
     """ "Name" for Namur: a common English word that only other languages use for a place."""
     if any(p.raw.get("match") != MATCH_ALTERNATE for p in candidate.places):
@@ -526,6 +536,7 @@ RULES: dict[str, Rule] = {
     "currency": currency,
     "named-after": named_after,
     "numbered": numbered,
+    "era": era,
     "alternate-name": alternate_name,
     "newspaper": newspaper,
     "title": title,
