@@ -47,11 +47,11 @@ TINY_PLACES = [
     Place("Sangatte", 50.94564, 1.75321, "FR", "P.PPL", 2976217, "test", population=4_170, admin1="32"),
     Place("France", 46.0, 2.0, "FR", "A.PCLI", 3017382, "test", population=66_000_000),
     Place("United Kingdom", 54.0, -2.0, "GB", "A.PCLI", 2635167, "test", population=66_000_000),
-    Place("Maine", 45.0, -69.0, "US", "A.ADM1", 4971068, "test", admin1="ME"),
+    Place("Maine", 45.0, -69.0, "US", "A.ADM1", 4971068, "test", population=1_362_359, admin1="ME"),
     Place("Syria", 35.0, 38.0, "SY", "A.PCLI", 163843, "test", population=17_000_000),
     Place("Paris", 48.85341, 2.3488, "FR", "P.PPLC", 2988507, "test", population=2_138_551, admin1="11"),
     Place("Paris", 33.66094, -95.55551, "US", "P.PPL", 4717560, "test", population=24_782, admin1="TX"),
-    Place("Texas", 31.25, -99.25, "US", "A.ADM1", 4736286, "test", admin1="TX"),
+    Place("Texas", 31.25, -99.25, "US", "A.ADM1", 4736286, "test", population=29_145_505, admin1="TX"),
 ]
 
 

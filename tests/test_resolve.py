@@ -58,12 +58,13 @@ def test_famous_and_distinctive_places_stand_alone(tiny_gazetteer: InMemoryGazet
         (Place("Most", 50.5, 13.6, "CZ", "P.PPL", 3069011, "t", population=67_000), "most", False),
         (Place("Elizabeth", 40.7, -74.2, "US", "P.PPL", 5099133, "t", population=128_000), "elizabeth", False),
         (Place("Calais", 50.95, 1.86, "FR", "P.PPL", 3029162, "t", population=74_433), "calais", True),
-        (Place("Alberta", 52.3, -117.5, "CA", "A.ADM1", 5883102, "t"), "alberta", True),
+        (Place("Alberta", 52.3, -117.5, "CA", "A.ADM1", 5883102, "t", population=4_262_635), "alberta", True),
+        (Place("Nelson", -41.3, 173.2, "NZ", "A.ADM1", 2186313, "t", population=54_400), "nelson", False),
         (Place("New Concord", 40.0, -81.7, "US", "P.PPL", 4520760, "t", population=2_500), "new concord", True),
         (Place("Franklin", 39.5, -86.1, "US", "P.PPL", 4257227, "t", population=24_000), "franklin", False),
     ],
-    ids=["lampedusa", "hamlet-story", "most", "elizabeth-a-first-name", "calais", "province", "two-words",
-         "franklin-a-surname"],
+    ids=["lampedusa", "hamlet-story", "most", "elizabeth-a-first-name", "calais", "province",
+         "small-division-named-like-a-person", "two-words", "franklin-a-surname"],
 )  # fmt: skip
 def test_which_places_stand_alone(place: Place, key: str, alone: bool) -> None:
     assert stands_alone(place, key, load_words()) is alone
