@@ -292,10 +292,13 @@ def _ingest_on_dask(args: argparse.Namespace, settings: Settings, store: Store, 
 
 
 def _ingest_summary(report: IngestReport, settings: Settings) -> int:
+    from geo.readers import shown
+
+    # Sources are quoted: a file name may hold escape codes or bidi controls that must not reach the terminal.
     for outcome in report.of("duplicate"):
-        sys.stderr.write(f"{PROG}: skipped {outcome.source}: {outcome.reason}\n")
+        sys.stderr.write(f"{PROG}: skipped {shown(outcome.source)}: {outcome.reason}\n")
     for outcome in report.of("failed"):
-        _error(f"{outcome.source}: {outcome.reason}")
+        _error(f"{shown(outcome.source)}: {outcome.reason}")
     sys.stdout.write(f"{report.summary()} (store: {settings.store_path})\n")
     return EXIT_OK if report.ok else EXIT_BAD_INPUT
 

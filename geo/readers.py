@@ -122,7 +122,7 @@ def read_bytes(name: str, data: bytes, *, max_bytes: int, source: str = "", url:
     'calais-riots'
     """
     kind = _KINDS.get(PurePosixPath(name.replace("\\", "/")).suffix.lower(), "auto")
-    return _read(f"Article file {_show(name)}", name, data, kind=kind, max_bytes=max_bytes, source=source, url=url)
+    return _read(f"Article file {shown(name)}", name, data, kind=kind, max_bytes=max_bytes, source=source, url=url)
 
 
 def read_path(path: str | Path, *, max_bytes: int, utf8_only: bool = False) -> Article:
@@ -163,7 +163,7 @@ def read_path(path: str | Path, *, max_bytes: int, utf8_only: bool = False) -> A
     'Pierre Mabut'
     """
     path = Path(path)
-    label = f"Article file {_show(str(path))}"
+    label = f"Article file {shown(str(path))}"
     data = _read_file(label, path, max_bytes)
     kind = _KINDS.get(path.suffix.lower(), "auto")
     article = _read(label, path.name, data, kind=kind, max_bytes=max_bytes, utf8_only=utf8_only)
@@ -201,7 +201,7 @@ def read_pasted(title: str, text: str, *, max_bytes: int | None = None) -> Artic
     'riots-in-calais-82edbfb7'
     """
     title, text = _encodable(title), _encodable(text)
-    label = f"Pasted article {_show(title.strip())}" if title.strip() else "Pasted text"
+    label = f"Pasted article {shown(title.strip())}" if title.strip() else "Pasted text"
     _check_size(label, len(text.encode("utf-8")), Settings.load().max_article_bytes if max_bytes is None else max_bytes)
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
@@ -257,7 +257,7 @@ def fetch_url(
     geo.exc.IngestError: Web page 'file:///etc/passwd' is not an http:// or https:// address. ...
     """
     url = url.strip()
-    label = f"Web page {_show(url)}"
+    label = f"Web page {shown(url)}"
     page = download(
         label, url, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent, allow_private=allow_private
     )
@@ -460,7 +460,7 @@ def _open_problem(path: Path, err: OSError) -> str:
     """Why ``path`` could not be opened, for the message after its label."""
     if err.errno == errno.ENOENT and os.path.islink(path):
         try:
-            target = f" {_show(os.readlink(path))}"
+            target = f" {shown(os.readlink(path))}"
         except OSError:  # removed meanwhile
             target = ""
         return f"is a broken symbolic link: its target{target} does not exist. Fix or remove the link."
@@ -521,7 +521,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def _show(value: str) -> str:
+def shown(value: str) -> str:
     """``value`` quoted for a one-line message: control and bidi characters escaped, long values cut."""
     if len(value) > _MAX_SHOWN:
         value = value[:_MAX_SHOWN] + "…"
