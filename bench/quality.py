@@ -62,8 +62,15 @@ class SpacyGeoparser:
     def geoparse(self, text: str) -> list[GeocodedMention]:
         whole = (0, len(text))  # the parser is excluded, so spaCy gives no sentences here
         mentions = [
-            Mention(ent.start_char, ent.end_char, ent.text, self.LABELS[ent.label_], whole, whole,
-                    key=normalise_name(ent.text.removeprefix("the ")))  # fmt: skip
+            Mention(
+                ent.start_char,
+                ent.end_char,
+                ent.text,
+                self.LABELS[ent.label_],
+                whole,
+                whole,
+                key=normalise_name(ent.text.removeprefix("the ")),
+            )  # fmt: skip
             for ent in self.nlp(text).ents
             if ent.label_ in self.LABELS
         ]
@@ -113,9 +120,7 @@ def ablation_table(parser: Geoparser, corpora: dict[Corpus, list[dict]]) -> str:
         (f"list `{name}`", _variant(parser, lexicon=without(parser.lexicon, name))) for name in Lexicon.__slots__
     ]
     for label, variant in variants:
-        cells = [
-            f"{f - bf:+.3f} | {e - be:+.3f}" for (f, e), (bf, be) in zip(run(variant), baseline, strict=True)
-        ]
+        cells = [f"{f - bf:+.3f} | {e - be:+.3f}" for (f, e), (bf, be) in zip(run(variant), baseline, strict=True)]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("Each row: the change from the baseline when that one rule, step or word list is switched off.")
@@ -180,7 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     if options.errors:
         for _, corpus, scores in rows:
             for kind in ("false_positives", "misses", "misplaced"):
-                print(f"\n{corpus.name} {kind.replace('_', ' ')}:", *getattr(scores, kind)[: options.errors], sep="\n  ")
+                print(
+                    f"\n{corpus.name} {kind.replace('_', ' ')}:", *getattr(scores, kind)[: options.errors], sep="\n  "
+                )
     if options.record:
         figures = {c.name: {k: round(v, 4) for k, v in s.figures().items()} for _, c, s in rows}
         RECORD.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

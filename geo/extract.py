@@ -100,8 +100,12 @@ def _chunks(tokens: list[Token], text: str, lexicon: Lexicon, *, hyphens: bool) 
             connector = False
         else:
             name_like = False
-            connector = word and bool(current) and (
-                token.text in CONNECTORS or (hyphens and _hyphenated_inside(tokens, index))  # "Port-au-Prince"
+            connector = (
+                word
+                and bool(current)
+                and (
+                    token.text in CONNECTORS or (hyphens and _hyphenated_inside(tokens, index))  # "Port-au-Prince"
+                )
             )
         opening = opening and not word
         if current and (name_like or connector) and _adjacent(tokens[current[-1]], token, text):
@@ -393,12 +397,14 @@ class _Recogniser:
             candidate = Candidate(sentence, chunk, head, position, key, (), (), start, end)
             cue = Cue(Evidence.ADMIN_AREA, tokens[index].text)
             verdict = Verdict("admin-area", True, str(cue))
-            areas.append(Decision(candidate, (cue,), verdict, self._mention(candidate, "toponym", (cue,), "admin-area")))
+            areas.append(
+                Decision(candidate, (cue,), verdict, self._mention(candidate, "toponym", (cue,), "admin-area"))
+            )
         return areas
 
     def _repeated_the_aliases(self, kept: list[Mention]) -> list[Decision]:
         """One reading per article: after "the Channel", "the channel" is the same water."""
-        extra = []
+        extra: list[Decision] = []
         taken = {(m.start, m.end) for m in kept}
         the_keys = {m.key for m in kept if m.key.startswith("the ")}
         if not the_keys:

@@ -279,7 +279,9 @@ class Resolution:
     def _keeps_itself(self, group: Group, place: Place) -> bool:
         """Whether a name is kept without help from its neighbours: by the text's evidence or its own standing."""
         mentions = self.by_group[group]
-        return any(m.placed_by_text or m.kind == "demonym" for m in mentions) or stands_alone(place, group[1], self.words)
+        return any(m.placed_by_text or m.kind == "demonym" for m in mentions) or stands_alone(
+            place, group[1], self.words
+        )
 
     def _score(self, group: Group, place: Place, context: _Context) -> Scored:
         parts = [("prior", prior(place))]
@@ -307,7 +309,9 @@ class Resolution:
                     parts.append(("in a division the article names", SAME_DIVISION_BONUS))
                 nearest = context.nearest_km(group, place) if features.is_point_like(feature) else None
                 if nearest is not None:  # the nearer, the more: a town 10 km away says more than one 140 km away
-                    parts.append((f"{nearest:.0f} km from the article's places", NEAR_BONUS * (1 - nearest / NEAR_KM / 2)))
+                    parts.append(
+                        (f"{nearest:.0f} km from the article's places", NEAR_BONUS * (1 - nearest / NEAR_KM / 2))
+                    )
         return Scored(place, sum(value for _, value in parts), tuple(parts))
 
     def support(self) -> dict[Group, str]:

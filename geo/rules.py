@@ -413,7 +413,9 @@ def alternate_name(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading
     if any(p.raw.get("match") != MATCH_ALTERNATE for p in candidate.places):
         return None
     if reading.words.word_zipf(candidate.key) >= ALTERNATE_WORD_ZIPF:
-        return Verdict("alternate-name", False, f"{candidate.key!r} is an English word; only other languages name a place so")
+        return Verdict(
+            "alternate-name", False, f"{candidate.key!r} is an English word; only other languages name a place so"
+        )
     return None
 
 

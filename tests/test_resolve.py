@@ -85,7 +85,9 @@ def test_a_town_is_kept_near_another_kept_place(tiny_gazetteer: InMemoryGazettee
     ],
     ids=["apposition-is-no-container", "container"],
 )
-def test_a_container_after_a_comma_must_be_a_place(tiny_gazetteer: InMemoryGazetteer, text: str, expected: list) -> None:
+def test_a_container_after_a_comma_must_be_a_place(
+    tiny_gazetteer: InMemoryGazetteer, text: str, expected: list
+) -> None:
     assert placed(text, tiny_gazetteer) == expected
 
 
