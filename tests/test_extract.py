@@ -212,6 +212,7 @@ def test_mentions_carry_their_evidence_and_rule(gazetteer: GeoNamesGazetteer) ->
         ("It cost US$460 million.", "currency"),
         ("A case of West Nile virus.", "named-after"),
         ("Pack 122 collected food.", "numbered"),
+        ("The tomb dates from 500 B.C. and more.", "era"),
         ("The Washington Post said so.", "newspaper"),
         ("President Lincoln spoke.", "title"),
         ("Her daughter Elizabeth lives nearby.", "title"),
@@ -222,7 +223,7 @@ def test_mentions_carry_their_evidence_and_rule(gazetteer: GeoNamesGazetteer) ->
         ("Lincoln visited the fort.", "person-verb"),
         ("Prices rose, according to Taylor.", "person-verb"),
     ],
-    ids=["peoples", "not-places", "currency", "named-after", "numbered", "newspaper", "title",
+    ids=["peoples", "not-places", "currency", "named-after", "numbered", "era", "newspaper", "title",
          "relative", "first-name", "place-first-name", "acronym", "name-part", "person-verb", "according-to"],
 )  # fmt: skip
 def test_each_rule_vetoes_its_case(gazetteer: GeoNamesGazetteer, text: str, rule: str) -> None:
