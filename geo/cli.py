@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from geo.config import PROJECT_DIR, SETTINGS, Settings
-from geo.exc import ConfigurationError, DamagedStoreError, GeoError, IngestError, StoreError
+from geo.exc import ConfigurationError, DamagedStoreError, GeoError, IngestError, StoreError, TooManyPlacesError
 from geo.explain import explain_lines
 from geo.export import PLACE_COLUMNS, FormulaSafeWriter, place_cells, place_feature
 from geo.models import GeocodedMention
@@ -417,8 +417,11 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
                 sys.stdout.write("\n".join([f"== {source}", *lines]) + "\n")
             else:
                 writer.add(source, article.text, geoparser.geoparse(article.text))
-        except GeoError as err:
-            _error(str(err) if isinstance(err, IngestError) else f"Article file {source!r}: {err}")
+        except TooManyPlacesError as err:
+            _error(str(TooManyPlacesError(err.limit, f"Article file {source!r}")))
+            failed = True
+        except IngestError as err:
+            _error(str(err))
             failed = True
     if writer is not None:
         writer.close()

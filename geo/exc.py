@@ -63,3 +63,10 @@ class IngestError(GeoError, ValueError):
 
 class TooManyPlacesError(GeoError, ValueError):
     """A text holds more place names than the setting ``max_places`` allows: a list, not an article."""
+
+    def __init__(self, limit: int, subject: str = "The text") -> None:
+        self.limit = limit
+        super().__init__(
+            f"{subject} names more than {limit:,} places: a list, not an article, so it is not geoparsed. "
+            f"Split it into smaller texts, or raise NEWS_ATLAS_MAX_PLACES."
+        )

@@ -321,10 +321,7 @@ class _Recogniser:
                 in_chunk = [self._decide(c) for c in self.candidates(sentence, chunk)]
                 candidates += len(in_chunk)
                 if max_places is not None and candidates > max_places:
-                    raise TooManyPlacesError(
-                        f"The text names more than {max_places:,} places: a list, not an article, so it is not "
-                        f"geoparsed. Split it into smaller texts, or raise NEWS_ATLAS_MAX_PLACES."
-                    )
+                    raise TooManyPlacesError(max_places)
                 areas = [] if "admin-areas" in self.disabled else self._admin_areas(sentence, chunk)
                 decisions.extend(_outside(in_chunk, areas))
                 decisions.extend(areas)

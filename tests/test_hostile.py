@@ -320,9 +320,12 @@ HOSTILE = [
                       found(("Paris", "Paris"), ("France", "France"))), id="extract-trailing-connectors"),
     pytest.param(read("extract", written("mr.txt", "Mr. Smith met Mrs. Jones in Calais. " * 300),
                       found(("Calais", "Calais"), times=300)), id="extract-abbreviation-run"),
-    pytest.param(read("extract", written("token.txt", "Calais-" * 20_000 + " and then in Lille."),
+    pytest.param(read("extract", written("token.txt", "calais-" * 20_000 + " and then in Lille."),
                       found(("Lille", "Lille"))),
                  id="extract-one-140-kb-token"),
+    pytest.param(refused("extract", written("names.txt", "Calais-" * 20_000 + " and then in Lille."),
+                         "more than 10,000 places", "a list, not an article"),
+                 id="extract-20000-hyphenated-names"),
     # -- python -m geo ingest --------------------------------------------------------------------------------------
     pytest.param(refused("ingest", fifo, "is a named pipe (FIFO), not a file", never=("does not exist",)),
                  id="ingest-fifo"),

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
+from geo.config import Settings
+from geo.exc import TooManyPlacesError
+from geo.gazetteer.geonames import GeoNamesGazetteer
 from geo.models import Article
 from geo.pipeline import Geoparser
 
@@ -186,3 +190,11 @@ SHORT_TEXTS = [
 def test_short_texts(geoparser: Geoparser, text: str, expected: list[tuple[str, str]]) -> None:
     mapped = [(g.mention.text, g.place.country_code if g.place else None) for g in geoparser.geoparse(text)]
     assert mapped == expected
+
+
+def test_a_list_of_places_is_refused_not_geoparsed(gazetteer: GeoNamesGazetteer, settings: Settings) -> None:
+    """A text with more place names than max_places is a list: a clear refusal bounds the time and memory."""
+    parser = Geoparser(gazetteer, settings=replace(settings, max_places=5))
+    assert len(parser.geoparse("Calais, Paris, Lille and Dunkirk.")) == 4
+    with pytest.raises(TooManyPlacesError, match="more than 5 places: a list, not an article"):
+        parser.geoparse("Calais, Paris, Lille, Dunkirk, Arras and Amiens.")
