@@ -446,7 +446,7 @@ def run_all(cases: list[Case], *, max_bytes: int, cap: float, memory_cap_gb: flo
 # --- the report ----------------------------------------------------------------------------------------------------
 
 
-def report(results: list[Result], *, max_bytes: int, cap: float, memory_cap_gb: float) -> str:
+def report(results: list[Result], *, max_bytes: int, cap: float, memory_cap_gb: float, code: str) -> str:
     lines = [
         "## Hostile inputs",
         "",
@@ -498,10 +498,20 @@ def report(results: list[Result], *, max_bytes: int, cap: float, memory_cap_gb: 
     lines += [
         "",
         *machine_facts(),
+        f"- Code: {code}",
         f"- Each child stopped at {cap:g} s, its address space capped at {memory_cap_gb:g} GB; the baseline "
         "row is what starting Python, opening the gazetteer and geoparsing one sentence cost alone",
     ]
     return "\n".join(lines)
+
+
+def code_version() -> str:
+    """The commit measured, and the files of geo/ that differed from it (others may edit the checkout)."""
+    git = ["git", "-C", str(PROJECT_DIR)]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    changed = subprocess.run([*git, "status", "--porcelain", "--", "geo"], capture_output=True, text=True).stdout
+    files = [line[3:] for line in changed.splitlines()]
+    return f"commit {commit or '?'}" + (f", with uncommitted changes to {', '.join(files)}" if files else "")
 
 
 def _mb(run: Run) -> str:
@@ -548,9 +558,12 @@ def main(argv: list[str] | None = None) -> int:
     if not cases:
         arguments.error("no case matches --only")
     ensure_gazetteer(Settings.load())  # so that no child times a build
+    before = code_version()
     with drip_server():
         results = run_all(cases, max_bytes=options.max_bytes, cap=options.cap, memory_cap_gb=options.memory_cap)
-    text = report(results, max_bytes=options.max_bytes, cap=options.cap, memory_cap_gb=options.memory_cap)
+    after = code_version()
+    code = before if before == after else f"{before} at the start; {after} at the end"
+    text = report(results, max_bytes=options.max_bytes, cap=options.cap, memory_cap_gb=options.memory_cap, code=code)
     print(text)
     if options.write:
         write_block(options.write, text, "hostile")
