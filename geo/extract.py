@@ -117,11 +117,12 @@ def _chunks(tokens: list[Token], text: str, lexicon: Lexicon, *, hyphens: bool) 
     if current:
         chunks.append(current)
     trimmed = []
-    for chunk in chunks:  # a chunk never ends with a connector
-        while chunk and not tokens[chunk[-1]].is_capitalised:
-            chunk = chunk[:-1]
-        if chunk:
-            trimmed.append(chunk)
+    for chunk in chunks:  # a chunk never ends with a connector ("Paris of of of ...": cut once, not word by word)
+        end = len(chunk)
+        while end and not tokens[chunk[end - 1]].is_capitalised:
+            end -= 1
+        if end:
+            trimmed.append(chunk if end == len(chunk) else chunk[:end])
     return trimmed
 
 
@@ -159,11 +160,28 @@ class _Recogniser:
         self.reading = Reading(text, gazetteer, words, lexicon, adjectives)
         self.disabled = disabled
         self.sentences: list[Sentence] = []
+
+    def read_sentences(self, max_places: int | None = None) -> None:
+        """Tokenise the text sentence by sentence and learn its people (pass 1).
+
+        Raises ``TooManyPlacesError`` as soon as the text holds more capitalised
+        gazetteer names than ``max_places``: a list is refused before the rest of
+        it is even tokenised, so time and memory stay bounded.
+        """
+        text, lexicon, reading = self.text, self.reading.lexicon, self.reading
+        names = 0
         for paragraph in paragraph_spans(text):
             for span in sentence_spans(text, *paragraph):
                 tokens = tokenize(text, *span)
-                chunks = _chunks(tokens, text, lexicon, hyphens="hyphens" not in disabled)
-                self.sentences.append(Sentence(span, paragraph, tokens, chunks))
+                chunks = _chunks(tokens, text, lexicon, hyphens="hyphens" not in self.disabled)
+                sentence = Sentence(span, paragraph, tokens, chunks)
+                self.sentences.append(sentence)
+                if max_places is not None:
+                    names += sum(1 for chunk in chunks for i in chunk if reading.lookup(norm(tokens[i])))
+                    if names > max_places:
+                        raise TooManyPlacesError(max_places)
+                if "learn-people" not in self.disabled:
+                    self._learn_people(sentence)
 
     @property
     def text(self) -> str:
@@ -220,29 +238,26 @@ class _Recogniser:
         return "." in last.text or self.text[last.end : last.end + 1] == "."
 
     # -- people ------------------------------------------------------------------------------------
-    def learn_people(self) -> None:
+    def _learn_people(self, sentence: Sentence) -> None:
         """Remember the surnames after a title or a first name: strong evidence, for the whole article."""
-        if "learn-people" in self.disabled:
-            return
         lex = self.reading.lexicon
-        for sentence in self.sentences:
-            tokens = sentence.tokens
-            for chunk in sentence.chunks:
-                for position, index in enumerate(chunk):
-                    token = tokens[index]
-                    key = norm(token)
-                    if position == 0 and index > 0 and tokens[index - 1].is_word:
-                        before = norm(tokens[index - 1])
-                        if before in lex.person_titles:
-                            self._learn(sentence, chunk, position, f"after the title {tokens[index - 1].text!r}")
-                    if not token.is_capitalised or position + 1 >= len(chunk):
-                        continue
-                    if key in lex.person_titles:
-                        self._learn(sentence, chunk, position + 1, f"after the title {token.text!r}")
-                    elif self._opens_person_name(sentence, chunk, position):
-                        self._learn(sentence, chunk, position + 1, f"after the first name {token.text!r}", first=True)
-                    elif self._unknown_before_town(sentence, chunk, position):
-                        self._learn(sentence, chunk, position + 1, f"after {token.text!r}, a first name", first=True)
+        tokens = sentence.tokens
+        for chunk in sentence.chunks:
+            for position, index in enumerate(chunk):
+                token = tokens[index]
+                key = norm(token)
+                if position == 0 and index > 0 and tokens[index - 1].is_word:
+                    before = norm(tokens[index - 1])
+                    if before in lex.person_titles:
+                        self._learn(sentence, chunk, position, f"after the title {tokens[index - 1].text!r}")
+                if not token.is_capitalised or position + 1 >= len(chunk):
+                    continue
+                if key in lex.person_titles:
+                    self._learn(sentence, chunk, position + 1, f"after the title {token.text!r}")
+                elif self._opens_person_name(sentence, chunk, position):
+                    self._learn(sentence, chunk, position + 1, f"after the first name {token.text!r}", first=True)
+                elif self._unknown_before_town(sentence, chunk, position):
+                    self._learn(sentence, chunk, position + 1, f"after {token.text!r}, a first name", first=True)
 
     def _opens_person_name(self, sentence: Sentence, chunk: list[int], position: int) -> bool:
         """A first name followed by a surname, and not the start of a place name ("Virginia Beach")."""
@@ -318,10 +333,12 @@ class _Recogniser:
         candidates = 0
         for sentence in self.sentences:
             for chunk in sentence.chunks:
-                in_chunk = [self._decide(c) for c in self.candidates(sentence, chunk)]
-                candidates += len(in_chunk)
-                if max_places is not None and candidates > max_places:
-                    raise TooManyPlacesError(max_places)
+                in_chunk = []
+                for candidate in self.candidates(sentence, chunk):  # counted one by one: a run may hold thousands
+                    candidates += 1
+                    if max_places is not None and candidates > max_places:
+                        raise TooManyPlacesError(max_places)
+                    in_chunk.append(self._decide(candidate))
                 areas = [] if "admin-areas" in self.disabled else self._admin_areas(sentence, chunk)
                 decisions.extend(_outside(in_chunk, areas))
                 decisions.extend(areas)
@@ -496,7 +513,7 @@ def recognise(
         adjectives=adjectives,
         disabled=frozenset(disabled),
     )
-    recogniser.learn_people()
+    recogniser.read_sentences(max_places)
     decisions = recogniser.decisions(max_places)
     mentions = [d.mention for d in decisions if d.mention is not None]
     return Recognition(mentions, decisions, dict(recogniser.reading.people))

@@ -25,6 +25,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # and a capital, a digit or an opening quote, unless the word before the
 # full stop is a known abbreviation.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_LAST_WORD_WINDOW = 64
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt ft gen sen rep gov capt lt col sgt maj cpl adm rev "
     "inc co corp ltd no vs etc jan feb mar apr aug sept sep oct nov dec "
@@ -83,7 +84,8 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     position = start
     for stop in _SENTENCE_END.finditer(text, start, end):
-        before = text[position : stop.start()].split()
+        # Only the last word matters: a bounded window keeps a paragraph of "Mr. Smith" linear.
+        before = text[max(position, stop.start() - _LAST_WORD_WINDOW) : stop.start()].split()
         last_word = before[-1].rstrip(".").lower() if before else ""
         if text[stop.start()] == "." and (last_word in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last_word)):
             continue
