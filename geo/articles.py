@@ -95,7 +95,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
         try:
             if self._depth > _MAX_DEPTH:
                 raise _RefusedYAML(
-                    f"its values nest more than {_MAX_DEPTH} levels deep", line, "Write each field as 'name: text'"
+                    f"its values nest more than {_MAX_DEPTH} levels deep", line, "write each field as 'name: text'"
                 )
             return super().compose_node(parent, index)
         finally:

@@ -158,7 +158,7 @@ def _strict_utf8(label: str, data: bytes) -> str:
         offset = skip + err.start
         raise IngestError(
             f"{label} is not UTF-8: byte 0x{data[offset]:02x} at byte offset {offset} cannot be decoded. "
-            f"Re-save the file as UTF-8."
+            f"Re-save the file as UTF-8, or pass --any-encoding to read it as ingest does."
         ) from err
 
 
