@@ -136,16 +136,11 @@ def stands_alone(place: Place, key: str, words: Words) -> bool:
 
 
 class _Grid:
-    """Points in cells of half ``NEAR_KM``, to find the places near one without looking at all.
-
-    Two points in one cell are always within ``NEAR_KM`` of each other (a cell's
-    diagonal is about 106 km), so a crowded cell answers at once; only a point
-    alone in its cell looks at the cells around it.
-    """
+    """Points in cells of about ``NEAR_KM``, to find the places near one without looking at all of them."""
 
     def __init__(self) -> None:
         self.cells: dict[tuple[int, int], dict[Group, Place]] = defaultdict(dict)
-        self.step = NEAR_KM / 2 / 111.2  # degrees of latitude
+        self.step = NEAR_KM / 111.2  # degrees of latitude
 
     def _cell(self, place: Place) -> tuple[int, int]:
         return int(place.lat // self.step), int(place.lon // self.step)
@@ -159,10 +154,15 @@ class _Grid:
     def _around(self, place: Place) -> Iterable[dict[Group, Place]]:
         row, column = self._cell(place)
         # A degree of longitude shrinks toward the poles: look further east and west there.
-        reach = min(int(360 / self.step), int(2 / max(math.cos(math.radians(place.lat)), 0.01)) + 1)
-        for r in range(row - 2, row + 3):
+        reach = (
+            1
+            if abs(place.lat) < 60
+            else min(int(360 / self.step), int(1 / max(math.cos(math.radians(place.lat)), 0.01)) + 1)
+        )
+        cells = self.cells
+        for r in (row - 1, row, row + 1):
             for c in range(column - reach, column + reach + 1):
-                cell = self.cells.get((r, c))
+                cell = cells.get((r, c))
                 if cell:
                     yield cell
 

@@ -8,16 +8,13 @@ stage can point back into the article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 # Words with inner apostrophes stay one token ("O'Hare"); dotted
 # abbreviations ("U.S.", "W.Va.", "D.C.") too, and the abbreviations that
 # open place names ("St. Petersburg", "Ft. Worth") and initials ("Derek D. Moore").  A hyphen is a token of
 # its own, so that "Canada-U.S." and "Washington-based" give their names;
 # the recogniser joins "Hénin-Beaumont" again (``is_joiner``).
-_TOKEN = re.compile(
-    r"(?:[A-Z][a-z]?\.){2,}|\b(?:St|Ste|Mt|Ft|[A-Z])\.(?=\s+[A-Z])|\w+(?:['’]\w+)*|[^\w\s]"
-)
+_TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|\b(?:St|Ste|Mt|Ft|[A-Z])\.(?=\s+[A-Z])|\w+(?:['’]\w+)*|[^\w\s]")
 HYPHENS = "-‐‑"
 _POSSESSIVE = re.compile(r"['’]s$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -34,25 +31,40 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-@dataclass(slots=True)
 class Token:
     """A word or punctuation mark with its offsets; a possessive 's is cut off.
 
     ``is_word`` and ``is_capitalised`` are worked out once, when the token is
-    made: the recogniser asks them of every token, several times.
+    made: the recogniser asks them of every token, several times.  A plain
+    class with slots: tokens are made by the hundred thousand.
     """
 
-    start: int
-    end: int
-    text: str
-    possessive: bool = False
-    is_word: bool = field(init=False)
-    is_capitalised: bool = field(init=False)
+    __slots__ = ("start", "end", "text", "possessive", "is_word", "is_capitalised")
 
-    def __post_init__(self) -> None:
-        first = self.text[0]
+    def __init__(self, start: int, end: int, text: str, possessive: bool = False) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.possessive = possessive
+        first = text[0]
         self.is_word = first.isalnum()
         self.is_capitalised = first.isupper()
+
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.text!r}{', possessive' if self.possessive else ''})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Token):
+            return NotImplemented
+        return (self.start, self.end, self.text, self.possessive) == (
+            other.start,
+            other.end,
+            other.text,
+            other.possessive,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.text))
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
