@@ -13,7 +13,7 @@ from pathlib import Path
 
 from geo.config import Settings
 from geo.explain import Explanation
-from geo.extract import extract_mentions, recognise
+from geo.extract import Recognition, recognise
 from geo.gazetteer.base import Gazetteer
 from geo.models import Article, GeocodedMention
 from geo.resolve import OnlineLookup, Resolution, place_mentions, resolve_mentions
@@ -97,7 +97,11 @@ class Geoparser:
 
         Raises ``TooManyPlacesError`` for a text with more place names than the setting ``max_places``.
         """
-        mentions = extract_mentions(
+        mentions = self._recognise(text).mentions
+        return resolve_mentions(mentions, self.gazetteer, online=self.online, words=self.words)
+
+    def _recognise(self, text: str) -> Recognition:
+        return recognise(
             text,
             self.gazetteer,
             adjectives=self.settings.adjectives,
@@ -106,19 +110,10 @@ class Geoparser:
             disabled=self.disabled,
             max_places=self.settings.max_places,
         )
-        return resolve_mentions(mentions, self.gazetteer, online=self.online, words=self.words)
 
     def explain(self, text: str) -> list[Explanation]:
         """Every candidate place name in ``text``, with the rules and scores that decided it."""
-        recognition = recognise(
-            text,
-            self.gazetteer,
-            adjectives=self.settings.adjectives,
-            words=self.words,
-            lexicon=self.lexicon,
-            disabled=self.disabled,
-            max_places=self.settings.max_places,
-        )
+        recognition = self._recognise(text)
         resolution = Resolution(recognition.mentions, self.gazetteer, self.words)
         resolution.choose()
         support = resolution.support()
