@@ -532,11 +532,11 @@ def test_backup_refuses_a_bad_target(
 
 def test_explain_says_why_each_name_was_kept_or_vetoed(tiny_geoparser: list[Settings], capsys, tmp_path: Path) -> None:
     note = tmp_path / "note.txt"
-    note.write_text("Refugees camp in Calais, France. Mayor Sangatte spoke.\n", encoding="utf-8")
+    note.write_text("Refugees camp in Calais, France. President Calais spoke.\n", encoding="utf-8")
     status, out, err = run(["extract", "--explain", str(note)], capsys, tmp_path)
     assert (status, err) == (0, "")
     assert out.splitlines()[0] == f"== {note}"
     assert "'Calais' at 17-23, toponym: mapped" in out
-    assert "evidence: locative: in; container: france" in out
+    assert "evidence: locative: in; container: france" in out  # the first evidence, and the container
     assert "    chosen " in out and "FR (P.PPL" in out
-    assert "'Sangatte' at 40-48, toponym: vetoed" in out and "vetoed by title: the title 'Mayor' before it" in out
+    assert "'Calais' at 43-49, toponym: vetoed" in out and "vetoed by title: the title 'President' before it" in out
