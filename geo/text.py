@@ -23,6 +23,12 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # full stop is a known abbreviation.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _LAST_WORD_WINDOW = 64
+# News sentences run to a few hundred characters.  A "sentence" longer than
+# this is a list or a run without full stops: it is cut at a space, so that
+# no text is read as one unbounded sentence.
+MAX_SENTENCE_CHARS = 4_000
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
+_SPACE = re.compile(r"\s")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt ft gen sen rep gov capt lt col sgt maj cpl adm rev "
     "inc co corp ltd no vs etc jan feb mar apr aug sept sep oct nov dec "
@@ -101,10 +107,24 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         last_word = before[-1].rstrip(".").lower() if before else ""
         if text[stop.start()] == "." and (last_word in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last_word)):
             continue
-        spans.append((position, stop.end()))
+        spans.extend(_cut_long(text, position, stop.end()))
         position = stop.end()
-    spans.append((position, end))
+    spans.extend(_cut_long(text, position, end))
     return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of about ``MAX_SENTENCE_CHARS``, each cut at a whitespace."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        space = _LAST_SPACE.search(text, start + 1, limit) or _SPACE.search(text, limit, end)
+        if space is None:
+            break
+        pieces.append((start, space.start()))
+        start = space.end()
+    pieces.append((start, end))
+    return pieces
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

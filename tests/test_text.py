@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.text import paragraph_spans, sentence_spans, tokenize
+from geo.text import MAX_SENTENCE_CHARS, paragraph_spans, sentence_spans, tokenize
 
 
 @pytest.mark.parametrize(
@@ -19,8 +19,16 @@ from geo.text import paragraph_spans, sentence_spans, tokenize
         ("Charleston, W.Va.", ["Charleston", ",", "W.Va."]),
         ("a 23-year-old Afghan", ["a", "23", "-", "year", "-", "old", "Afghan"]),
     ],
-    ids=["hyphen", "hyphen-dotted", "initial", "possessive", "plural-possessive", "dotted", "state-abbreviation",
-         "number-hyphen"],
+    ids=[
+        "hyphen",
+        "hyphen-dotted",
+        "initial",
+        "possessive",
+        "plural-possessive",
+        "dotted",
+        "state-abbreviation",
+        "number-hyphen",
+    ],
 )
 def test_tokenize(text: str, tokens: list[str]) -> None:
     found = tokenize(text)
@@ -59,3 +67,29 @@ def test_sentence_spans_stay_inside_their_paragraph() -> None:
     paragraphs = paragraph_spans(text)
     spans = [span for p in paragraphs for span in sentence_spans(text, *p)]
     assert [text[s:e] for s, e in spans] == ["One.", "Two.", "Three."]
+
+
+def test_a_sentence_without_end_is_cut_at_a_space_past_the_length_limit() -> None:
+    # "Mr. Smith " x 500,000 is one 5 MB sentence: cut into bounded pieces, so a
+    # list is refused after its first names, and no word is ever cut in two.
+    text = "Mr. Smith " * 2_000
+    spans = sentence_spans(text, 0, len(text))
+    assert len(spans) > 1
+    assert all(end - start <= MAX_SENTENCE_CHARS for start, end in spans)
+    assert " ".join(text[s:e] for s, e in spans).split() == text.split()
+
+
+def test_a_space_less_run_past_the_limit_stays_whole() -> None:
+    text = "x" * (MAX_SENTENCE_CHARS * 2)
+    assert sentence_spans(text, 0, len(text)) == [(0, len(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Calais\n" * 2_000, "x" * 5_000 + " Calais" * 1_000, "Mr. Smith " * 2_000],
+    ids=["one name a line", "a long word first", "abbreviations"],
+)
+def test_long_runs_are_cut_at_whitespace_into_bounded_pieces(text: str) -> None:
+    spans = sentence_spans(text, 0, len(text))
+    assert all(end - start <= 5_000 for start, end in spans)
+    assert [word for s, e in spans for word in text[s:e].split()] == text.split()
