@@ -7,7 +7,10 @@ village; larger and more widely named places over smaller ones) and context
 bonuses: the container named after a comma ("Charleston, W.Va.", "Pune,
 Maharashtra"), the countries and first-level divisions the article names,
 and nearness to the article's other places (Calais beside Sangatte and
-France is in France, not Maine).  A name gets one reading per article.
+France is in France, not Maine).  Two ambiguous names whose candidates lie
+side by side mean those two ("Paris" and "Henry County": Tennessee's), and
+three rounds let that choice spread to the rest of the article.  A name
+gets one reading per article.
 
 A name is kept when the text says it is a place (``Mention.placed_by_text``:
 "in Sangatte", "Sangatte, France"), when the place it resolves to stands
@@ -51,7 +54,12 @@ SAME_COUNTRY_BONUS = 2.0  # scaled by the share of the article's other places in
 CONTAINS_BONUS = 2.0  # a country or division that holds other places of the article
 NEAR_KM = 150.0
 NEAR_BONUS = 1.5
-ROUNDS = 2
+# Two ambiguous names whose candidates lie this close ("Paris" and "Henry County", Tennessee)
+# most likely mean those two: homonyms rarely fall this close by chance.
+COLOCATED_KM = 30.0
+COLOCATED_BONUS = 1.5
+COLOCATED_MARGIN = 1.0  # only a candidate this close to its name's best prior lends support
+ROUNDS = 3  # at most: a round that changes no choice ends the loop
 # A town named like a common word stands alone with this many people, or this many names across languages.
 STANDING_POPULATION = 100_000
 STANDING_NAMES = 50
@@ -78,6 +86,10 @@ def distance_km(a: Place, b: Place) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _same_place(a: Place, b: Place) -> bool:
+    return a.geonameid is not None and a.geonameid == b.geonameid
 
 
 def prior(place: Place) -> float:
@@ -148,6 +160,10 @@ class _Grid:
     def add(self, group: Group, place: Place) -> None:
         self.cells[self._cell(place)][group] = place
 
+    def add_many(self, group: Group, place: Place) -> None:
+        """Add one of several places of a group: kept under (group, geonameid or position)."""
+        self.cells[self._cell(place)][(group, place.geonameid or (place.lat, place.lon))] = place  # type: ignore[index]
+
     def remove(self, group: Group, place: Place) -> None:
         self.cells[self._cell(place)].pop(group, None)
 
@@ -171,8 +187,16 @@ class _Grid:
         return [(g, p) for cell in self._around(place) for g, p in cell.items() if distance_km(place, p) <= NEAR_KM]
 
     def nearest_other_km(self, group: Group, place: Place) -> float | None:
-        """Distance to the nearest entry of another group within ``NEAR_KM`` of ``place``, if any."""
-        distances = [distance_km(place, p) for cell in self._around(place) for g, p in cell.items() if g != group]
+        """Distance to the nearest other place of another group within ``NEAR_KM`` of ``place``, if any.
+
+        The same place under another name ("Mexico" beside "Mexico City") is not a neighbour.
+        """
+        distances = [
+            distance_km(place, p)
+            for cell in self._around(place)
+            for g, p in cell.items()
+            if g != group and not _same_place(p, place)
+        ]
         nearest = min(distances, default=None)
         return nearest if nearest is not None and nearest <= NEAR_KM else None
 
@@ -262,6 +286,13 @@ class Resolution:
             self.containers[group] = [p for k in sorted(keys) for p in gazetteer.candidates(k)[:3]]
         self.choice: dict[Group, Place] = {}
         self.scored: dict[Group, list[Scored]] = {}
+        self.possible = _Grid()
+        for group, places in self.candidates.items():
+            if len(places) > 1:
+                best = max(prior(p) for p in places)
+                for place in places:
+                    if features.is_point_like(place.feature) and prior(place) >= best - COLOCATED_MARGIN:
+                        self.possible.add_many(group, place)
 
     def choose(self) -> None:
         weights = {group: len(ms) for group, ms in self.by_group.items()}
@@ -274,7 +305,10 @@ class Resolution:
                 scored = [self._score(group, p, context) for p in places]
                 scored.sort(key=lambda s: (-s.score, s.place.geonameid or 0))
                 self.scored[group] = scored[:KEPT_SCORES]
-            self.choice = {group: scored[0].place for group, scored in self.scored.items()}
+            choice = {group: scored[0].place for group, scored in self.scored.items()}
+            if choice == self.choice:
+                break
+            self.choice = choice
 
     def _keeps_itself(self, group: Group, place: Place) -> bool:
         """Whether a name is kept without help from its neighbours: by the text's evidence or its own standing."""
@@ -307,12 +341,31 @@ class Resolution:
             else:
                 if place.admin1 and context.names_division(group, division):
                     parts.append(("in a division the article names", SAME_DIVISION_BONUS))
+                if features.is_point_like(feature):
+                    parts.extend(self._colocated(group, place))
                 nearest = context.nearest_km(group, place) if features.is_point_like(feature) else None
                 if nearest is not None:  # the nearer, the more: a town 10 km away says more than one 140 km away
                     parts.append(
                         (f"{nearest:.0f} km from the article's places", NEAR_BONUS * (1 - nearest / NEAR_KM / 2))
                     )
         return Scored(place, sum(value for _, value in parts), tuple(parts))
+
+    def _colocated(self, group: Group, place: Place) -> list[tuple[str, float]]:
+        """Bonuses for lying beside a candidate of another ambiguous name: the nearest of each such name.
+
+        The same place under another name ("Mexico" and "Mexico City") is no support.
+        """
+        nearest: dict[Group, float] = {}
+        for cell in self.possible._around(place):
+            for (other, _), candidate in cell.items():
+                if other != group and not _same_place(candidate, place):
+                    d = distance_km(place, candidate)
+                    if d <= COLOCATED_KM and d < nearest.get(other, COLOCATED_KM + 1):
+                        nearest[other] = d
+        return [
+            (f"{d:.0f} km from a '{other[1]}'", COLOCATED_BONUS * (1 - d / COLOCATED_KM / 2))
+            for other, d in sorted(nearest.items())
+        ]
 
     def support(self) -> dict[Group, str]:
         """The names to keep, each with why: the text's evidence, its own standing, or a kept neighbour."""
