@@ -40,9 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("user_agent", "news-atlas/0.1", "User agent sent to the online geocoder, as its usage policy asks."),
     Setting("online_timeout", 5.0, "Seconds to wait for one online geocoder answer."),
     Setting("online_min_delay", 1.0, "Seconds between two online requests (Nominatim allows one a second)."),
-    Setting(
-        "adjectives", False, "Also map nationality adjectives that qualify no people ('French riot police')."
-    ),
+    Setting("adjectives", False, "Also map nationality adjectives that qualify no people ('French riot police')."),
     Setting(
         "max_places",
         10_000,

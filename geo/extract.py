@@ -48,7 +48,7 @@ from geo.rules import (
     load_lexicon,
     norm,
 )
-from geo.text import HYPHENS, Token, paragraph_spans, sentence_spans, tokenize
+from geo.text import HYPHENS, Token, is_initial, paragraph_spans, sentence_spans, tokenize
 from geo.words import Words, load_words
 
 __all__ = ["RULES", "STEPS", "Decision", "Recognition", "extract_mentions", "load_lexicon", "recognise"]
@@ -96,7 +96,10 @@ def _chunks(tokens: list[Token], text: str, lexicon: Lexicon, *, hyphens: bool) 
         capitalised = word and token.is_capitalised
         if capitalised:
             key = norm(token)
-            name_like = key not in ALWAYS_FUNCTION_WORDS and not (opening and key in lexicon.function_words)
+            # An initial ("Roy A. Nelson") is part of a name, though "a" is a function word.
+            name_like = is_initial(token) or (
+                key not in ALWAYS_FUNCTION_WORDS and not (opening and key in lexicon.function_words)
+            )
             connector = False
         else:
             name_like = False
@@ -265,6 +268,8 @@ class _Recogniser:
         first, following = tokens[chunk[position]], tokens[chunk[position + 1]]
         if chunk[position + 1] != chunk[position] + 1 or not following.is_capitalised or first.possessive:
             return False
+        if is_initial(following) and position + 2 < len(chunk) and chunk[position + 2] == chunk[position + 1] + 1:
+            following = tokens[chunk[position + 2]]  # "Roy A. Nelson": the surname is after the initial
         if "first-name" in self.disabled:
             return False
         if not reading.is_first_name_at(first, opens_sentence=chunk[position] == 0):
@@ -307,8 +312,10 @@ class _Recogniser:
                 break
             if norm(token) in lex.person_titles or norm(token) in lex.organisation_words:
                 break
-            name.append(token)
             previous = index
+            if is_initial(token):
+                continue
+            name.append(token)
             if token.possessive:
                 break
         if not name:

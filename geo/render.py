@@ -268,9 +268,7 @@ function (row) {
 """
 
 
-def _clustered_markers(
-    summaries: Sequence[PlaceSummary], excerpts: Callable[[PlaceSummary], str]
-) -> FastMarkerCluster:
+def _clustered_markers(summaries: Sequence[PlaceSummary], excerpts: Callable[[PlaceSummary], str]) -> FastMarkerCluster:
     """Thousands of places: the browser builds the markers from one data array, in clusters."""
     data = [
         [
@@ -356,9 +354,7 @@ def article_html(
     )
 
 
-def passages_html(
-    summary: PlaceSummary, articles: Mapping[str, Article], link: Callable[[Passage], str]
-) -> str:
+def passages_html(summary: PlaceSummary, articles: Mapping[str, Article], link: Callable[[Passage], str]) -> str:
     """Every passage about a place, grouped by article (title, date, author), the place highlighted."""
     parts = []
     for article_id in summary.article_ids:

@@ -27,7 +27,7 @@ from geo import features
 from geo.config import PACKAGE_DATA_DIR
 from geo.gazetteer.base import MATCH_ABBREVIATION, MATCH_ALIAS, MATCH_ALTERNATE, Gazetteer, normalise_name
 from geo.models import Cue, Evidence, Place
-from geo.text import HYPHENS, Token
+from geo.text import HYPHENS, Token, is_initial
 from geo.words import Words
 
 # Capitalised words read on each side of a candidate: a title, a first name, an organisation word.
@@ -440,14 +440,15 @@ def title(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verd
 
 
 def first_name(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
-    """ "Jack London", "Theresa May": a first name right before the name makes a person."""
+    """ "Jack London", "Theresa May", "Roy A. Nelson": a first name right before the name makes a person."""
     pre = candidate.pre()
     if not pre or candidate.first != candidate.last:
         return None
-    name = pre[-1]
+    at = -2 if is_initial(pre[-1]) and len(pre) >= 2 else -1  # "Roy A. Nelson": the name before the initial
+    name = pre[at]
     if name.possessive:  # "last Sunday's EU elections"
         return None
-    opens_sentence = len(pre) == 1 and candidate.opens_sentence()
+    opens_sentence = len(pre) == -at and candidate.opens_sentence()
     surname = candidate.sentence.tokens[candidate.first_token]
     if reading.is_first_name_at(name, opens_sentence=opens_sentence) or reading.names_person(name, surname):
         return Verdict("first-name", False, f"the first name {name.text!r} before it")

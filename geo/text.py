@@ -73,6 +73,12 @@ class Token:
         return hash((self.start, self.end, self.text))
 
 
+def is_initial(token: Token) -> bool:
+    """A middle initial such as the "A." of "Roy A. Nelson"."""
+    text = token.text
+    return len(text) == 2 and text[1] == "." and text[0].isupper()
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word and punctuation tokens of ``text[start:end]``, with offsets into ``text``."""
     tokens = []

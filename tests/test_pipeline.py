@@ -189,6 +189,8 @@ SHORT_TEXTS = [
     ("Cases of West Nile virus rose; the cure cost US$40.", []),
     ("Her daughter Elizabeth lives in Moscow.", [("Moscow", "RU")]),
     ("Derek D. Moore, 19, was sentenced. Moore will appeal.", []),
+    ("Capt. Roy A. Nelson said the music was loud. Nelson left.", []),
+    ("Lisa M. Lancaster spoke in Ohio.", [("Ohio", "US")]),
     (
         "Barges sailed down the Mississippi River to the Gulf of Mexico.",
         [("Mississippi River", "US"), ("Gulf of Mexico", "")],
