@@ -339,6 +339,7 @@ class _Recogniser:
         decisions: list[Decision] = []
         candidates = 0
         for sentence in self.sentences:
+            listed = [] if "admin-areas" in self.disabled else self._listed_divisions(sentence)
             for chunk in sentence.chunks:
                 in_chunk = []
                 for candidate in self.candidates(sentence, chunk):  # counted one by one: a run may hold thousands
@@ -347,6 +348,9 @@ class _Recogniser:
                         raise TooManyPlacesError(max_places)
                     in_chunk.append(self._decide(candidate))
                 areas = [] if "admin-areas" in self.disabled else self._admin_areas(sentence, chunk)
+                from_list = [d for d in listed if d.candidate.chunk is chunk]
+                if from_list:
+                    areas = sorted(_outside(areas, from_list) + from_list, key=lambda d: d.candidate.start)
                 decisions.extend(_outside(in_chunk, areas))
                 decisions.extend(areas)
         kept = [d.mention for d in decisions if d.mention is not None]
@@ -388,6 +392,30 @@ class _Recogniser:
             return Decision(candidate, (cue,), verdict, None)
         verdict = Verdict(cue.evidence.value, True, str(cue))
         return Decision(candidate, (cue,), verdict, self._mention(candidate, "demonym", (cue,), verdict.rule))
+
+    def _listed_divisions(self, sentence: Sentence) -> list[Decision]:
+        """ "Clarke, Madison, Oconee and Oglethorpe counties": each name of the list is a division."""
+        tokens, lex = sentence.tokens, self.reading.lexicon
+        chunk_of = {index: chunk for chunk in sentence.chunks for index in chunk}
+        listed: list[Decision] = []
+        for position, token in enumerate(tokens):
+            if norm(token) not in lex.admin_plurals:
+                continue
+            suffix = next(s for s in _singulars(norm(token)) if s in lex.admin_suffixes)
+            names = _list_before(tokens, position)
+            if len(names) < 2:
+                continue
+            for first, last in reversed(names):
+                chunk = chunk_of.get(first)
+                if chunk is None or last not in chunk:
+                    continue
+                start, end = tokens[first].start, tokens[last].end
+                key = normalise_name(f"{self.text[start:end]} {suffix}")
+                candidate = Candidate(sentence, chunk, chunk.index(first), chunk.index(last), key, (), (), start, end)
+                cue = Cue(Evidence.ADMIN_AREA, token.text)
+                verdict = Verdict("admin-area", True, str(cue))
+                listed.append(Decision(candidate, (cue,), verdict, self._mention(candidate, "toponym", (cue,), "admin-area")))
+        return listed
 
     def _admin_areas(self, sentence: Sentence, chunk: list[int]) -> list[Decision]:
         """ "Laurel County", "Nyanza Province", "Kanawha River": areas named by their last word, in text order."""
@@ -457,6 +485,42 @@ class _Recogniser:
             cues=cues,
             rule=rule,
         )
+
+
+def _singulars(plural: str) -> tuple[str, ...]:
+    """The possible singulars of an English plural: counties, parishes, provinces."""
+    return (plural[:-3] + "y", plural[:-2], plural[:-1])
+
+
+_LIST_JOINERS = frozenset({"and", "or", "&"})
+_MAX_LISTED_WORDS = 3
+
+
+def _list_before(tokens: list[Token], position: int) -> list[tuple[int, int]]:
+    """The names of a list that ends just before ``tokens[position]``, last first, as (first, last) token indices.
+
+    A name is a run of up to three capitalised words; names are separated by
+    commas, "and", "or" or "&" ("Butler, Clark, Hamilton or Warren").
+    """
+    names: list[tuple[int, int]] = []
+    index = position - 1
+    while index >= 0:
+        last = index
+        while index >= 0 and tokens[index].is_word and tokens[index].is_capitalised and last - index < _MAX_LISTED_WORDS:
+            index -= 1
+        if index == last:
+            break
+        names.append((index + 1, last))
+        joined = False
+        if index >= 0 and normalise_name(tokens[index].text) in _LIST_JOINERS:
+            index, joined = index - 1, True
+        if index >= 0 and tokens[index].text == ",":
+            index, joined = index - 1, True
+            if index >= 0 and normalise_name(tokens[index].text) in _LIST_JOINERS:
+                index -= 1
+        if not joined:
+            break
+    return names
 
 
 def _outside(decisions: list[Decision], areas: list[Decision]) -> list[Decision]:

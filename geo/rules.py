@@ -59,6 +59,7 @@ class Lexicon:
     place_affixes: frozenset[str]
     person_verbs: frozenset[str]
     admin_suffixes: frozenset[str]
+    admin_plurals: frozenset[str]
     feature_suffixes: frozenset[str]
     people_nouns: frozenset[str]
     origin_affixes: frozenset[str]

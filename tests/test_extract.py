@@ -272,3 +272,27 @@ def test_admin_areas_never_overlap(gazetteer: GeoNamesGazetteer) -> None:
     spans = [(m.start, m.end) for m in mentions]
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), spans
     assert [m.text for m in mentions] == ["Warren County", "Hamilton Township", "Cincinnati"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Clarke, Madison, Oconee and Oglethorpe counties voted.",
+         [("Clarke", "clarke county"), ("Madison", "madison county"), ("Oconee", "oconee county"),
+          ("Oglethorpe", "oglethorpe county")]),
+        ("The bridge between Walton and Oconee counties fell.", [("Walton", "walton county"), ("Oconee", "oconee county")]),
+        ("Butler, Clark, or Warren counties", [("Butler", "butler county"), ("Clark", "clark county"),
+                                              ("Warren", "warren county")]),
+        ("Rain hit Sichuan and Yunnan provinces.", [("Sichuan", "sichuan province"), ("Yunnan", "yunnan province")]),
+        ("Orleans & Jefferson parishes", [("Orleans", "orleans parish"), ("Jefferson", "jefferson parish")]),
+        # One name is no list, and a list of people before a plural is no list of divisions.
+        ("Three counties voted; Oconee counties differ.", []),
+        ("Smith and Jones counted votes in the counties.", []),
+    ],
+    ids=["four", "two", "oxford-comma-or", "provinces", "ampersand", "one-name", "not-before"],
+)  # fmt: skip
+def test_a_list_before_a_plural_division_word_names_divisions(
+    gazetteer: GeoNamesGazetteer, text: str, expected: list[tuple[str, str]]
+) -> None:
+    areas = [(m.text, m.key) for m in extract_mentions(text, gazetteer) if m.rule == "admin-area"]
+    assert areas == expected
