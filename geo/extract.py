@@ -414,7 +414,8 @@ class _Recogniser:
                 candidate = Candidate(sentence, chunk, chunk.index(first), chunk.index(last), key, (), (), start, end)
                 cue = Cue(Evidence.ADMIN_AREA, token.text)
                 verdict = Verdict("admin-area", True, str(cue))
-                listed.append(Decision(candidate, (cue,), verdict, self._mention(candidate, "toponym", (cue,), "admin-area")))
+                mention = self._mention(candidate, "toponym", (cue,), "admin-area")
+                listed.append(Decision(candidate, (cue,), verdict, mention))
         return listed
 
     def _admin_areas(self, sentence: Sentence, chunk: list[int]) -> list[Decision]:
@@ -496,6 +497,10 @@ _LIST_JOINERS = frozenset({"and", "or", "&"})
 _MAX_LISTED_WORDS = 3
 
 
+def _is_capitalised_word(token: Token) -> bool:
+    return token.is_word and token.is_capitalised
+
+
 def _list_before(tokens: list[Token], position: int) -> list[tuple[int, int]]:
     """The names of a list that ends just before ``tokens[position]``, last first, as (first, last) token indices.
 
@@ -506,7 +511,7 @@ def _list_before(tokens: list[Token], position: int) -> list[tuple[int, int]]:
     index = position - 1
     while index >= 0:
         last = index
-        while index >= 0 and tokens[index].is_word and tokens[index].is_capitalised and last - index < _MAX_LISTED_WORDS:
+        while index >= 0 and last - index < _MAX_LISTED_WORDS and _is_capitalised_word(tokens[index]):
             index -= 1
         if index == last:
             break

@@ -219,8 +219,10 @@ NAMES_TOGETHER = [
     ),
     ("Perth and Fremantle sweltered.", [("Perth", "AU", "08"), ("Fremantle", "AU", "08")]),
     ("Richmond and Kew in London flooded.", [("Richmond", "GB", "ENG"), ("Kew", "GB", "ENG"), ("London", "GB", "ENG")]),
-    ("Clarke, Madison, Oconee and Oglethorpe counties voted.",
-     [("Clarke", "US", "GA"), ("Madison", "US", "GA"), ("Oconee", "US", "GA"), ("Oglethorpe", "US", "GA")]),
+    (
+        "Clarke, Madison, Oconee and Oglethorpe counties voted.",
+        [("Clarke", "US", "GA"), ("Madison", "US", "GA"), ("Oconee", "US", "GA"), ("Oglethorpe", "US", "GA")],
+    ),
     # ... and a famous place keeps its standing against a pair of villages named like it and its neighbour.
     ("Pilgrims left Mecca for Medina.", [("Mecca", "SA", "14"), ("Medina", "SA", "05")]),
     ("The band played in Paris and Lyon.", [("Paris", "FR", "11"), ("Lyon", "FR", "84")]),
