@@ -47,6 +47,7 @@ from geo.rules import (
     decide,
     load_lexicon,
     norm,
+    title_before,
 )
 from geo.text import HYPHENS, Token, is_initial, paragraph_spans, sentence_spans, tokenize
 from geo.words import Words, load_words
@@ -249,10 +250,10 @@ class _Recogniser:
             for position, index in enumerate(chunk):
                 token = tokens[index]
                 key = norm(token)
-                if position == 0 and index > 0 and tokens[index - 1].is_word:
-                    before = norm(tokens[index - 1])
-                    if before in lex.person_titles:
-                        self._learn(sentence, chunk, position, f"after the title {tokens[index - 1].text!r}")
+                if position == 0 and index > 0:
+                    before = title_before(tokens, index, lex.person_titles)
+                    if before is not None:
+                        self._learn(sentence, chunk, position, f"after the title {before.text!r}")
                 if not token.is_capitalised or position + 1 >= len(chunk):
                     continue
                 if key in lex.person_titles:

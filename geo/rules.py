@@ -193,11 +193,14 @@ class Reading:
 def _names_person(reading: Reading, first: Token, second: Token) -> bool:
     """ "Paris Hilton", "Chad Johnson", "Nadia Moayyad": a first name that is also a place, then a surname.
 
-    Not "Paris Texas" (two places) nor "Georgia Tech" (a famous place before a word that is no surname).
+    A surname the article gave a person elsewhere settles it.  Not "Paris Texas" (two places) nor
+    "Georgia Tech" (a famous place before a word that is no surname).
     """
     if first.possessive or not reading.is_first_name(norm(first)):
         return False
     surname = norm(second)
+    if surname in reading.people:  # "Ms. Moayyad ... her daughter-in-law Nadia Moayyad"
+        return True
     if _names_place_part(surname, reading):
         return False
     places = reading.lookup(surname)
@@ -428,12 +431,22 @@ def newspaper(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> 
     return None
 
 
+def title_before(tokens: list[Token], index: int, titles: frozenset[str]) -> Token | None:
+    """The title right before ``tokens[index]``, its full stop allowed: "Mayor Bouchart", "Mr. Nelson"."""
+    before = index - 1
+    if before > 0 and tokens[before].text == "." and tokens[before].start == tokens[before - 1].end:
+        before -= 1
+    if before >= 0 and tokens[before].is_word and norm(tokens[before]) in titles:
+        return tokens[before]
+    return None
+
+
 def title(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
-    """ "President Lincoln", "Mayor Bouchart": a title before the name makes it a person."""
+    """ "President Lincoln", "Mayor Bouchart", "Mr. Nelson": a title before the name makes it a person."""
     titles = reading.lexicon.person_titles
     pre = candidate.pre()
     opening = candidate.chunk[candidate.first - len(pre)]
-    before = candidate.sentence.tokens[opening - 1] if opening > 0 else None
+    before = title_before(candidate.sentence.tokens, opening, titles)
     for token in [before, *pre]:
         if token is not None and token.is_word and norm(token) in titles:
             return Verdict("title", False, f"the title {token.text!r} before it")

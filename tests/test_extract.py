@@ -216,6 +216,7 @@ def test_mentions_carry_their_evidence_and_rule(gazetteer: GeoNamesGazetteer) ->
         ("The Washington Post said so.", "newspaper"),
         ("President Lincoln spoke.", "title"),
         ("Her daughter Elizabeth lives nearby.", "title"),
+        ("Mr. Lincoln spoke.", "title"),
         ("Jack London wrote about the sea.", "first-name"),
         ("Paris Hilton arrived.", "place-first-name"),
         ("The SEC filed suit.", "acronym"),
@@ -224,7 +225,8 @@ def test_mentions_carry_their_evidence_and_rule(gazetteer: GeoNamesGazetteer) ->
         ("Prices rose, according to Taylor.", "person-verb"),
     ],
     ids=["peoples", "not-places", "currency", "named-after", "numbered", "era", "newspaper", "title",
-         "relative", "first-name", "place-first-name", "acronym", "name-part", "person-verb", "according-to"],
+         "relative", "title-with-full-stop", "first-name", "place-first-name", "acronym", "name-part", "person-verb",
+         "according-to"],
 )  # fmt: skip
 def test_each_rule_vetoes_its_case(gazetteer: GeoNamesGazetteer, text: str, rule: str) -> None:
     vetoes = [d.verdict.rule for d in recognise(text, gazetteer).decisions if not d.verdict.keep]

@@ -191,6 +191,8 @@ SHORT_TEXTS = [
     ("Derek D. Moore, 19, was sentenced. Moore will appeal.", []),
     ("Capt. Roy A. Nelson said the music was loud. Nelson left.", []),
     ("Lisa M. Lancaster spoke in Ohio.", [("Ohio", "US")]),
+    ("Mr. Nelson said it was late. Nelson left.", []),
+    ("Ms. Moayyad spoke. Her daughter-in-law Nadia Moayyad agreed.", []),
     (
         "Barges sailed down the Mississippi River to the Gulf of Mexico.",
         [("Mississippi River", "US"), ("Gulf of Mexico", "")],
