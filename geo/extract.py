@@ -349,6 +349,7 @@ class _Recogniser:
                         raise TooManyPlacesError(max_places)
                     in_chunk.append(self._decide(candidate))
                 areas = [] if "admin-areas" in self.disabled else self._admin_areas(sentence, chunk)
+                areas = [a for a in areas if not _inside_a_longer_name(a, in_chunk)]
                 from_list = [d for d in listed if d.candidate.chunk is chunk]
                 if from_list:
                     areas = sorted(_outside(areas, from_list) + from_list, key=lambda d: d.candidate.start)
@@ -487,6 +488,15 @@ class _Recogniser:
             cues=cues,
             rule=rule,
         )
+
+
+def _inside_a_longer_name(area: Decision, decisions: list[Decision]) -> bool:
+    """Whether a gazetteer name spans more than ``area``: "Salt Lake City" is a city, not the lake "Salt Lake"."""
+    start, end = area.candidate.start, area.candidate.end
+    return any(
+        d.candidate.start <= start and end <= d.candidate.end and d.candidate.end - d.candidate.start > end - start
+        for d in decisions
+    )
 
 
 def _singulars(plural: str) -> tuple[str, ...]:

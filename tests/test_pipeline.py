@@ -191,6 +191,7 @@ SHORT_TEXTS = [
     ("Derek D. Moore, 19, was sentenced. Moore will appeal.", []),
     ("Capt. Roy A. Nelson said the music was loud. Nelson left.", []),
     ("Lisa M. Lancaster spoke in Ohio.", [("Ohio", "US")]),
+    ("He lives in Salt Lake City, near the Great Salt Lake.", [("Salt Lake City", "US"), ("Great Salt Lake", "US")]),
     ("Mr. Nelson said it was late. Nelson left.", []),
     ("Ms. Moayyad spoke. Her daughter-in-law Nadia Moayyad agreed.", []),
     (
