@@ -131,7 +131,10 @@ def _chunks(tokens: list[Token], text: str, lexicon: Lexicon, *, hyphens: bool) 
 
 
 def _is_joiner(tokens: list[Token], index: int) -> bool:
-    """A hyphen between two words with no space: "Hénin-Beaumont", "Canada-U.S."."""
+    """A hyphen between two words with no space: "Hénin-Beaumont", "Canada-U.S.".
+
+    Not after a party's letter: in "Nick Rahall, D-W. Va." the place is the member's state.
+    """
     token = tokens[index]
     return (
         token.text in HYPHENS
@@ -140,7 +143,11 @@ def _is_joiner(tokens: list[Token], index: int) -> bool:
         and tokens[index + 1].start == token.end
         and tokens[index - 1].is_word
         and tokens[index + 1].is_word
+        and tokens[index - 1].text not in _PARTY_LETTERS
     )
+
+
+_PARTY_LETTERS = frozenset({"D", "R", "I"})
 
 
 def _hyphenated_inside(tokens: list[Token], index: int) -> bool:

@@ -110,7 +110,8 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for stop in _SENTENCE_END.finditer(text, start, end):
         # Only the last word matters: a bounded window keeps a paragraph of "Mr. Smith" linear.
         before = text[max(position, stop.start() - _LAST_WORD_WINDOW) : stop.start()].split()
-        last_word = before[-1].rstrip(".").lower() if before else ""
+        # After a hyphen only: "D-W. Va." does not end at "W.".
+        last_word = before[-1].rstrip(".").lower().rsplit("-", 1)[-1] if before else ""
         if text[stop.start()] == "." and (last_word in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last_word)):
             continue
         spans.extend(_cut_long(text, position, stop.end()))

@@ -192,6 +192,7 @@ SHORT_TEXTS = [
     ("Capt. Roy A. Nelson said the music was loud. Nelson left.", []),
     ("Lisa M. Lancaster spoke in Ohio.", [("Ohio", "US")]),
     ("He lives in Salt Lake City, near the Great Salt Lake.", [("Salt Lake City", "US"), ("Great Salt Lake", "US")]),
+    ("Rep. Nick Rahall, D-W. Va., and Sen. Sherrod Brown, D-Ohio, spoke.", [("W. Va.", "US"), ("Ohio", "US")]),
     ("Mr. Nelson said it was late. Nelson left.", []),
     ("Ms. Moayyad spoke. Her daughter-in-law Nadia Moayyad agreed.", []),
     (

@@ -47,11 +47,20 @@ def test_possessive_is_marked() -> None:
         ("Calais is in France. Sangatte is near.", ["Calais is in France.", "Sangatte is near."]),
         ("Mr. Valls spoke. He left.", ["Mr. Valls spoke.", "He left."]),
         ("They flew to the U.S. on Monday.", ["They flew to the U.S. on Monday."]),
+        ("Rep. Nick Rahall, D-W. Va., spoke.", ["Rep. Nick Rahall, D-W. Va., spoke."]),
         ('He said "go." Then he went.', ['He said "go."', "Then he went."]),
         ("Police in Charleston, W.Va. arrested him.", ["Police in Charleston, W.Va. arrested him."]),
         ("No full stop at the end", ["No full stop at the end"]),
     ],
-    ids=["two", "title-abbreviation", "dotted-abbreviation", "quote", "state-abbreviation", "unterminated"],
+    ids=[
+        "two",
+        "title-abbreviation",
+        "dotted-abbreviation",
+        "after-a-hyphen",
+        "quote",
+        "state-abbreviation",
+        "unterminated",
+    ],
 )
 def test_sentence_spans(text: str, sentences: list[str]) -> None:
     assert [text[s:e] for s, e in sentence_spans(text, 0, len(text))] == sentences
