@@ -286,13 +286,19 @@ class Resolution:
             self.containers[group] = [p for k in sorted(keys) for p in gazetteer.candidates(k)[:3]]
         self.choice: dict[Group, Place] = {}
         self.scored: dict[Group, list[Scored]] = {}
-        self.possible = _Grid()
-        for group, places in self.candidates.items():
-            if len(places) > 1:
-                best = max(prior(p) for p in places)
-                for place in places:
-                    if features.is_point_like(place.feature) and prior(place) >= best - COLOCATED_MARGIN:
-                        self.possible.add_many(group, place)
+        self.possible = self._possible({g: [(prior(p), p) for p in places] for g, places in self.candidates.items()})
+
+    @staticmethod
+    def _possible(weighed: dict[Group, list[tuple[float, Place]]]) -> _Grid:
+        """The candidates that may lend support to their neighbours: those within the margin of their name's best."""
+        grid = _Grid()
+        for group, scored in weighed.items():
+            if len(scored) > 1:
+                best = max(score for score, _ in scored)
+                for score, place in scored:
+                    if features.is_point_like(place.feature) and score >= best - COLOCATED_MARGIN:
+                        grid.add_many(group, place)
+        return grid
 
     def choose(self) -> None:
         weights = {group: len(ms) for group, ms in self.by_group.items()}
@@ -305,6 +311,10 @@ class Resolution:
                 scored = [self._score(group, p, context) for p in places]
                 scored.sort(key=lambda s: (-s.score, s.place.geonameid or 0))
                 self.scored[group] = scored[:KEPT_SCORES]
+            # From now on a candidate lends support by its score in context, not by its prior alone.
+            self.possible = self._possible(
+                {g: [(c.score, c.place) for c in scored] for g, scored in self.scored.items()}
+            )
             choice = {group: scored[0].place for group, scored in self.scored.items()}
             if choice == self.choice:
                 break

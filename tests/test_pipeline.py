@@ -216,6 +216,8 @@ NAMES_TOGETHER = [
     ),
     ("Huntsville is the seat of Walker County.", [("Huntsville", "US", "TX"), ("Walker County", "US", "TX")]),
     ("Schools in Lebanon and Boone County closed.", [("Lebanon", "US", "IN"), ("Boone County", "US", "IN")]),
+    ("Terry Jolly, of Lebanon, was arrested by Lebanon Police and held in the Boone County Jail.",
+     [("Lebanon", "US", "IN"), ("Lebanon", "US", "IN"), ("Boone County", "US", "IN")]),
     ("Trains from Kingston to Ulster County were late.", [("Kingston", "US", "NY"), ("Ulster County", "US", "NY")]),
     (
         "He grew up in Columbia and studied in Richland County.",
