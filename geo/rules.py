@@ -354,9 +354,20 @@ def _place_noun(candidate: Candidate, reading: Reading) -> Cue | None:
 def _organisation(candidate: Candidate, reading: Reading) -> Cue | None:
     """ "Calais Police", "Pointe Coupee Sheriff's Office": an organisation in the place."""
     post = candidate.post()
-    if post and norm(post[0]) in reading.lexicon.organisation_words:
+    words = reading.lexicon.organisation_words
+    if post and norm(post[0]) in words:
         return Cue(Evidence.ORGANISATION, post[0].text)
+    # Further on only for a name that is no person's: "Litchfield Superior Court", not "St. Francis Medical Center".
+    found = next((t for t in post[1:3] if norm(t) in words), None)
+    if found is not None and not _names_people(candidate.key, reading):
+        return Cue(Evidence.ORGANISATION, found.text)
     return None
+
+
+def _names_people(key: str, reading: Reading) -> bool:
+    """Whether a name is also a first name or a surname: what organisations are often named after."""
+    words = reading.words
+    return max(words.first_name(key), words.surname(key)) > 0
 
 
 # -- rules -----------------------------------------------------------------------------------------

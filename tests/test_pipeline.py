@@ -193,6 +193,8 @@ SHORT_TEXTS = [
     ("Lisa M. Lancaster spoke in Ohio.", [("Ohio", "US")]),
     ("He lives in Salt Lake City, near the Great Salt Lake.", [("Salt Lake City", "US"), ("Great Salt Lake", "US")]),
     ("Rep. Nick Rahall, D-W. Va., and Sen. Sherrod Brown, D-Ohio, spoke.", [("W. Va.", "US"), ("Ohio", "US")]),
+    ("The Tega Cay Volunteer Fire Department responded.", [("Tega Cay", "US")]),
+    ("She was treated at St. Francis Medical Center.", []),
     ("Mr. Nelson said it was late. Nelson left.", []),
     ("Ms. Moayyad spoke. Her daughter-in-law Nadia Moayyad agreed.", []),
     (
@@ -216,8 +218,10 @@ NAMES_TOGETHER = [
     ),
     ("Huntsville is the seat of Walker County.", [("Huntsville", "US", "TX"), ("Walker County", "US", "TX")]),
     ("Schools in Lebanon and Boone County closed.", [("Lebanon", "US", "IN"), ("Boone County", "US", "IN")]),
-    ("Terry Jolly, of Lebanon, was arrested by Lebanon Police and held in the Boone County Jail.",
-     [("Lebanon", "US", "IN"), ("Lebanon", "US", "IN"), ("Boone County", "US", "IN")]),
+    (
+        "Terry Jolly, of Lebanon, was arrested by Lebanon Police and held in the Boone County Jail.",
+        [("Lebanon", "US", "IN"), ("Lebanon", "US", "IN"), ("Boone County", "US", "IN")],
+    ),
     ("Trains from Kingston to Ulster County were late.", [("Kingston", "US", "NY"), ("Ulster County", "US", "NY")]),
     (
         "He grew up in Columbia and studied in Richland County.",
