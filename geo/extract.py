@@ -410,9 +410,9 @@ class _Recogniser:
         for position, token in enumerate(tokens):
             if norm(token) not in lex.admin_plurals:
                 continue
-            suffix = next(s for s in _singulars(norm(token)) if s in lex.admin_suffixes)
+            suffix = next((s for s in _singulars(norm(token)) if s in lex.admin_suffixes), None)
             names = _list_before(tokens, position)
-            if len(names) < 2:
+            if suffix is None or len(names) < 2:
                 continue
             for first, last in reversed(names):
                 chunk = chunk_of.get(first)
