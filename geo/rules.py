@@ -398,11 +398,15 @@ def currency(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> V
 
 
 def named_after(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
-    """ "West Nile virus", "Lyme disease": a disease named after a place."""
+    """ "West Nile virus", "Lyme disease", "Reston ebolavirus": a disease named after a place."""
     after = candidate.token_after()
-    if after is not None and after.is_word and norm(after) in reading.lexicon.disease_words:
+    if after is not None and after.is_word and _names_disease(norm(after), reading.lexicon.disease_words):
         return Verdict("named-after", False, f"{after.text!r} after it names a disease")
     return None
+
+
+def _names_disease(word: str, disease_words: frozenset[str]) -> bool:
+    return word in disease_words or word.endswith("virus")  # "ebolavirus", "coronavirus"
 
 
 def numbered(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:

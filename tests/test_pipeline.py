@@ -187,6 +187,7 @@ SHORT_TEXTS = [
     ("Quake shakes Sichuan; aid reaches Dagestan.", [("Sichuan", "CN"), ("Dagestan", "RU")]),
     ("Flights from Heathrow to Lesbos were cancelled.", [("Heathrow", "GB"), ("Lesbos", "GR")]),
     ("Cases of West Nile virus rose; the cure cost US$40.", []),
+    ("Pigs with Reston ebolavirus were culled in Bulacan.", [("Bulacan", "PH")]),
     ("Her daughter Elizabeth lives in Moscow.", [("Moscow", "RU")]),
     ("Derek D. Moore, 19, was sentenced. Moore will appeal.", []),
     ("Capt. Roy A. Nelson said the music was loud. Nelson left.", []),
