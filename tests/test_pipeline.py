@@ -175,6 +175,7 @@ SHORT_TEXTS = [
         [("Eritrean", "ER"), ("Afghan", "AF"), ("Iraqi", "IQ"), ("Erbil", "IQ")],
     ),
     ("French riot police and the British government disagreed.", []),
+    ("Ohioans and Ontarians voted, The Oklahoman said.", [("Ohioans", "US"), ("Ontarians", "CA")]),
     ("A Washington-based group studied Canada-U.S. trade.", [("Washington", "US"), ("Canada", "CA"), ("U.S.", "US")]),
     (
         "Floods hit Pune, Maharashtra, and Chennai in Tamil Nadu.",
