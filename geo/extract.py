@@ -377,8 +377,19 @@ class _Recogniser:
         return Decision(candidate, cues, verdict, mention)
 
     def _demonym(self, candidate: Candidate) -> Decision:
-        """A nationality word: a noun ("Syrians", "an Afghan,"), an origin ("Sudanese migrants") or an adjective."""
+        """A nationality word: a noun ("Syrians", "an Afghan,"), an origin ("Sudanese migrants") or an adjective.
+
+        Unless it is a person's surname ("Monica French said", "Mr. English") or a
+        language ("spoke only French", "in Arabic").
+        """
+        for name in _PERSON_RULES:
+            verdict = None if name in self.disabled else RULES[name](candidate, (), self.reading)
+            if verdict is not None:
+                return Decision(candidate, (), verdict, None)
         lex = self.reading.lexicon
+        language = _language_word(candidate, lex.language_words)
+        if language is not None:
+            return Decision(candidate, (), Verdict("language", False, f"{language.text!r} makes it a language"), None)
         following = candidate.token_after()
         last = candidate.sentence.tokens[candidate.last_token]
         plural = last.text.endswith("s") and not last.text.endswith("ss")
@@ -504,6 +515,25 @@ def _inside_a_longer_name(area: Decision, decisions: list[Decision]) -> bool:
         d.candidate.start <= start and end <= d.candidate.end and d.candidate.end - d.candidate.start > end - start
         for d in decisions
     )
+
+
+_PERSON_RULES = ("title", "first-name", "known-person")
+_LANGUAGE_SKIPPED = frozenset({"only", "fluent", "fluently", "also"})
+
+
+def _language_word(candidate: Candidate, language_words: frozenset[str]) -> Token | None:
+    """The word that makes a nationality word a language: before it ("spoke only French") or after it."""
+    after = candidate.token_after()
+    if after is not None and after.is_word and norm(after) in language_words and norm(after) not in {"in", "into"}:
+        return after
+    offset = 1
+    before = candidate.token_before(offset)
+    while before is not None and before.is_word and norm(before) in _LANGUAGE_SKIPPED:
+        offset += 1
+        before = candidate.token_before(offset)
+    if before is not None and before.is_word and norm(before) in language_words:
+        return before
+    return None
 
 
 def _singulars(plural: str) -> tuple[str, ...]:

@@ -175,6 +175,8 @@ SHORT_TEXTS = [
         [("Eritrean", "ER"), ("Afghan", "AF"), ("Iraqi", "IQ"), ("Erbil", "IQ")],
     ),
     ("French riot police and the British government disagreed.", []),
+    ("Officer Monica French said the grant was late. French said so again.", []),
+    ("She spoke only French and Farsi, and learned English in Calais.", [("Calais", "FR")]),
     ("Ohioans and Ontarians voted, The Oklahoman said.", [("Ohioans", "US"), ("Ontarians", "CA")]),
     ("A Washington-based group studied Canada-U.S. trade.", [("Washington", "US"), ("Canada", "CA"), ("U.S.", "US")]),
     (
