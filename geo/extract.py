@@ -36,6 +36,7 @@ from geo.exc import TooManyPlacesError
 from geo.gazetteer.base import MATCH_ABBREVIATION, MATCH_DEMONYM, Gazetteer, normalise_name
 from geo.models import Cue, Evidence, Mention, MentionKind, Place
 from geo.rules import (
+    COMMON_WORD_ZIPF,
     RULES,
     STEPS,
     Candidate,
@@ -387,6 +388,9 @@ class _Recogniser:
             if verdict is not None:
                 return Decision(candidate, (), verdict, None)
         lex = self.reading.lexicon
+        named = self._in_a_peoples_name(candidate)
+        if named is not None:
+            return Decision(candidate, (), Verdict("peoples", False, f"part of the people's name {named!r}"), None)
         language = _language_word(candidate, lex.language_words)
         if language is not None:
             return Decision(candidate, (), Verdict("language", False, f"{language.text!r} makes it a language"), None)
@@ -437,6 +441,16 @@ class _Recogniser:
                 mention = self._mention(candidate, "toponym", (cue,), "admin-area")
                 listed.append(Decision(candidate, (cue,), verdict, mention))
         return listed
+
+    def _in_a_peoples_name(self, candidate: Candidate) -> str | None:
+        """ "American Indians", "Native Americans": a plural nationality noun after another capitalised word."""
+        pre = candidate.pre()
+        if pre and candidate.opens_sentence() and self.reading.words.word_zipf(norm(pre[0])) >= COMMON_WORD_ZIPF:
+            pre = pre[1:]  # "Many Afghans": the sentence's first word
+        last = candidate.sentence.tokens[candidate.last_token].text
+        if not pre or not last.endswith("s") or pre[-1].possessive:
+            return None
+        return self.text[pre[-1].start : candidate.end]
 
     def _admin_areas(self, sentence: Sentence, chunk: list[int]) -> list[Decision]:
         """ "Laurel County", "Nyanza Province", "Kanawha River": areas named by their last word, in text order."""

@@ -96,7 +96,7 @@ def prior(place: Place) -> float:
     """How likely a place is meant, before reading the article."""
     feature = place.feature
     if features.is_country(feature):
-        score = COUNTRY_PRIOR
+        score = COUNTRY_PRIOR + math.log10(place.population + 1) / 100  # "Americans": the US, not the Marianas
     elif features.is_continent(feature):
         score = CONTINENT_PRIOR
     elif features.is_admin1(feature):
