@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from geo import features
 from geo.gazetteer.base import normalise_name
 from geo.models import Article, GeocodedMention, Place
 
@@ -26,7 +27,6 @@ CATEGORIES: dict[str, str] = {
     "country": "Countries",
     "water": "Water and regions",
 }
-_COUNTRY_FEATURES = frozenset({"A.PCLI", "A.PCLS", "A.PCLD"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ def place_label(place: Place) -> str:
     region = place.country_code
     if region == "US" and place.admin1 and place.feature != "A.ADM1":
         region = f"US-{place.admin1}"
-    if not region or place.feature in _COUNTRY_FEATURES:
+    if not region or features.is_country(place.feature):
         return place.name
     return f"{place.name}, {region}"
 
@@ -88,10 +88,10 @@ def mention_category(mention: GeocodedMention) -> str:
     place = mention.place
     if place is None:
         return "story"
-    if place.feature in _COUNTRY_FEATURES:
+    if features.is_country(place.feature):
         return "country"
-    if place.feature_class == "H" or place.feature in {"L.RGN", "L.CONT"}:
-        return "water"
+    if features.is_water(place.feature) or place.feature in features.REGION or place.feature == features.CONTINENT:
+        return "water"  # seas, rivers, regions, continents, the EU
     return "story"
 
 

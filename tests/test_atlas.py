@@ -23,7 +23,7 @@ from geo.atlas import (
     table_rows,
     view_href,
 )
-from geo.models import Article
+from geo.models import Article, Place
 from geo.render import tooltip_text as tooltip
 
 A_TEXT = "Camps in Calais were cleared. Syrians fled Calais to France. Boats cross the Channel."
@@ -192,3 +192,21 @@ def test_selection_change_takes_each_new_click_or_row_once(corpus: list[Geoparse
 def test_query_offset_is_ascii_digits_within_the_text(value: str | None, offset: int | None) -> None:
     """Bug (issue 8): ?passage=%C2%B2 raised ValueError (str.isdigit accepts "²"), and so did 5,000 digits."""
     assert query_offset(value, limit=500) == offset
+
+
+@pytest.mark.parametrize(
+    ("feature", "category"),
+    [
+        ("L.RGNE", "water"),  # the European Union
+        ("L.RGN", "water"),
+        ("L.CONT", "water"),
+        ("H.STM", "water"),
+        ("A.PCLS", "country"),  # a dependent state is a country on the map too
+        ("A.TERR", "country"),
+        ("A.ADM1", "story"),
+        ("P.PPL", "story"),
+    ],
+)
+def test_the_category_of_a_place_follows_its_feature_code(feature: str, category: str) -> None:
+    place = Place("X", 0.0, 0.0, "", feature, None, "test")
+    assert mention_category(geocoded("In X.", "X", place)) == category
