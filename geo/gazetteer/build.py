@@ -564,12 +564,16 @@ def _add_us_counties(rows: _Rows) -> None:
     """US counties (and parishes, boroughs) at the mean of their ZIP code centres.
 
     GeoNames' counties are not in any registry package; the ``zipcodes``
-    package lists every ZIP code with its county and a point.
+    package lists every ZIP code with its county and a point.  A ZIP code
+    without a point is at (0, 0) there (872 of them, "0" or "0.0000"): left
+    out, as it pulled Fayette County, Georgia 1,255 km out to sea.
     """
     points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for record in zipcodes.list_all():
         if record.get("county") and record.get("lat") and record.get("long"):
-            points[(record["state"], record["county"])].append((float(record["lat"]), float(record["long"])))
+            point = (float(record["lat"]), float(record["long"]))
+            if point != (0.0, 0.0):
+                points[(record["state"], record["county"])].append(point)
     for (state, county), county_points in sorted(points.items()):
         rows.add_place(
             f"county:US.{state}.{county}",
