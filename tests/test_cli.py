@@ -332,6 +332,26 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     return status, captured.out, captured.err
 
 
+@pytest.mark.parametrize("output_format", ["csv", "geojson", "jsonl"])
+def test_extract_gives_a_us_county_its_geonames_id(
+    output_format: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the real geoparser: a county from zipcodes carries GeoNames' id in every format."""
+    article = tmp_path / "laurel.txt"
+    article.write_text("Police in Laurel County said.\n", encoding="utf-8")
+    status, out, _ = run_cli(capsys, "extract", "--format", output_format, str(article))
+    assert status == 0
+    if output_format == "csv":
+        places = [(r["place_name"], r["feature"], r["geonameid"]) for r in csv.DictReader(io.StringIO(out))]
+    elif output_format == "geojson":
+        places = [(f["properties"]["name"], f["properties"]["feature"], str(f["properties"]["geonameid"]))
+                  for f in json.loads(out)["features"]]  # fmt: skip
+    else:
+        places = [(m["place"]["name"], m["place"]["feature"], str(m["place"]["geonameid"]))
+                  for m in json.loads(out)["mentions"]]  # fmt: skip
+    assert places == [("Laurel County", "A.ADM2", "4297480")]
+
+
 def test_ingest_list_export_delete(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The store's whole life through the CLI, with the real geoparser."""
     store = str(tmp_path / "atlas.sqlite3")

@@ -14,6 +14,8 @@ from geo.features import is_natural, is_water
 from geo.gazetteer import GEOCODERS, Gazetteer, InMemoryGazetteer, get_geocoder, normalise_name
 from geo.gazetteer.airports import _airport_names
 from geo.gazetteer.build import _name_rules, _read_table, ensure_gazetteer, input_fingerprint, stored_fingerprint
+from geo.gazetteer.counties import county_key, read_counties
+from geo.gazetteer.divisions import Division
 from geo.gazetteer.geonames import GeoNamesGazetteer
 
 
@@ -169,6 +171,16 @@ class TestGeoNamesGazetteer(BaseGazetteerTest):
             ("W.Va.", "A.ADM1", "US", "WV", 4826850),
             ("Cambridgeshire", "A.ADM2", "GB", "C3", 2653940),
             ("Karak District", "A.ADM2", "PK", "7419047", 7419047),
+            ("Laurel County", "A.ADM2", "US", "125", 4297480),  # US counties: zipcodes' point, GeoNames' id
+            ("Henry County", "A.ADM2", "US", "079", 4628829),  # Tennessee's, one of ten
+            ("St. Tammany Parish", "A.ADM2", "US", "103", 4340579),
+            ("Saint Tammany Parish", "A.ADM2", "US", "103", 4340579),
+            ("Dona Ana County", "A.ADM2", "US", "013", 5465283),
+            ("Alexandria City", "A.ADM2", "US", "510", 4744106),  # Virginia's independent city
+            ("Fairfax City", "A.ADM2", "US", "600", 4758109),  # not Fairfax County (059)
+            ("Fairfax County", "A.ADM2", "US", "059", 4758041),
+            ("Baltimore City", "A.ADM2", "US", "510", 4347820),
+            ("Juneau City and Borough", "A.ADM2", "US", "110", 5554074),
         ],
         ids=lambda v: str(v),
     )
@@ -275,6 +287,40 @@ class TestGeoNamesGazetteer(BaseGazetteerTest):
         assert (area.country_code, area.admin1) == (town.country_code, town.admin1)
         if area.feature == "A.ADM2":
             assert area.admin2 == town.admin2
+
+    @pytest.mark.parametrize(
+        ("town", "county", "state"),
+        [
+            ("Paris", "Henry County", "TN"),
+            ("London", "Laurel County", "KY"),
+            ("Metairie", "Jefferson Parish", "LA"),
+            ("Decatur", "DeKalb County", "GA"),
+            ("Alexandria", "Alexandria City", "VA"),
+            ("Anchorage", "Anchorage Municipality", "AK"),
+        ],
+    )
+    def test_us_town_and_county_codes_agree(
+        self, gazetteer: GeoNamesGazetteer, town: str, county: str, state: str
+    ) -> None:
+        place = next(p for p in gazetteer.candidates(town) if (p.country_code, p.admin1) == ("US", state))
+        area = next(p for p in gazetteer.candidates(county) if p.feature == "A.ADM2" and p.admin1 == state)
+        assert area.geonameid is not None and area.source == "zipcodes"
+        assert (area.admin1, area.admin2) == (place.admin1, place.admin2)
+
+    def test_us_county_spellings_are_one_place(self, gazetteer: GeoNamesGazetteer) -> None:
+        """zipcodes spells some counties two ways: both names stay, for one place."""
+        for spellings in (("DeKalb County", "Dekalb County"), ("Alexandria City", "Alexandria city")):
+            found = [{p.geonameid for p in gazetteer.candidates(n) if p.feature == "A.ADM2"} for n in spellings]
+            assert found[0] == found[1] and None not in found[0]
+
+    def test_nearly_every_us_county_has_its_geonames_id(self, gazetteer: GeoNamesGazetteer) -> None:
+        """All but Puerto Rico's municipios, Connecticut's old counties and a few of zipcodes' odd entries."""
+        total, with_id, with_code = gazetteer._conn.execute(
+            "SELECT COUNT(*), COUNT(geonameid), SUM(admin2 != '') FROM places "
+            "WHERE source = 'zipcodes' AND admin1 != 'PR'"
+        ).fetchone()
+        assert total > 3100 and with_id == with_code
+        assert with_id / total > 0.99
 
     def test_every_division_holds_towns_of_its_code(self, gazetteer: GeoNamesGazetteer) -> None:
         """Nearly every first-level division has cities that carry its admin1 code."""
@@ -412,4 +458,50 @@ def test_tables_are_all_fingerprinted() -> None:
 
     inputs = {p.name for p in _input_files()}
     assert {p.name for p in PACKAGE_DATA_DIR.glob("*.csv")} <= inputs
-    assert {"divisions.py", "airports.py"} <= inputs
+    assert {"divisions.py", "counties.py", "airports.py"} <= inputs
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Laurel County", ("laurel", "county")),
+        ("St. Mary's County", ("saintmarys", "county")),
+        ("Saint Mary's County", ("saintmarys", "county")),
+        ("DeKalb County", ("dekalb", "county")),
+        ("De Kalb County", ("dekalb", "county")),
+        ("Doña Ana County", ("donaana", "county")),
+        ("St. Tammany Parish", ("sainttammany", "parish")),
+        ("Alexandria city", ("alexandria", "city")),
+        ("City of Alexandria", ("alexandria", "city")),
+        ("Anchorage Municipality", ("anchorage", "municipality")),
+        ("Municipality of Anchorage", ("anchorage", "municipality")),
+        ("City and Borough of Juneau", ("juneau", "city and borough")),
+        ("Nome Census Area", ("nome", "census area")),
+        ("District of Columbia", ("districtofcolumbia", "")),
+    ],
+)
+def test_county_key(name: str, key: tuple[str, str]) -> None:
+    assert county_key(name) == key
+
+
+def _division(name: str, geonameid: int, state: str, admin2: str, aliases: tuple[str, ...] = ()) -> Division:
+    return Division(name, geonameid, "US", state, admin2, 2, "", "", aliases, towns=[geonameid + 1])
+
+
+def test_read_counties_matches_by_state_name_and_kind() -> None:
+    """zipcodes' counties against a few GeoNames ones: the kind and the state must agree."""
+    divisions = [
+        _division("Laurel County", 4297480, "KY", "125", ("Laurel",)),
+        _division("Fairfax County", 4758041, "VA", "059", ("Fairfax",)),
+        _division("Henry County", 4628829, "TN", "079"),
+    ]
+    counties = read_counties(divisions, {4297481: 10_000})
+    by_name = {(c.state, name): c for c in counties for name in c.names}
+    laurel = by_name[("KY", "Laurel County")]
+    assert (laurel.geonameid, laurel.admin2, laurel.population, laurel.prominence) == (4297480, "125", 10_000, 2)
+    assert by_name[("VA", "Fairfax County")].geonameid == 4758041
+    assert by_name[("VA", "Fairfax City")].geonameid is None  # a city of its own, not the county
+    assert by_name[("TN", "Henry County")].admin2 == "079"
+    assert by_name[("GA", "Henry County")].geonameid is None  # Tennessee's county is not Georgia's
+    assert by_name[("KY", "Boone County")].geonameid is None
+    assert all(c.admin2 == "" for c in counties if c.geonameid is None)
