@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from geo import features
 from geo.gazetteer.base import normalise_name
-from geo.models import Article, GeocodedMention, Place
+from geo.models import Article, GeocodedMention, Place, ReviewStatus
 
 # Kinds of place the reader can filter on, in display order.
 CATEGORIES: dict[str, str] = {
@@ -27,6 +27,8 @@ CATEGORIES: dict[str, str] = {
     "country": "Countries",
     "water": "Water and regions",
 }
+# How strongly a mention's review status says a person looked at its place (see ``place_review``).
+_REVIEW_RANK: dict[str, int] = {"automatic": 0, "confirmed": 1, "added": 2, "corrected": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,7 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class PlaceSummary:
-    """One place of the atlas in the current view."""
+    """One place of the atlas in the current view; ``review`` says whether a person reviewed it (``place_review``)."""
 
     id: str
     place: Place
@@ -57,6 +59,7 @@ class PlaceSummary:
     mentions: int
     article_ids: tuple[str, ...]
     passages: tuple[Passage, ...]
+    review: ReviewStatus = "automatic"
 
     @property
     def label(self) -> str:
@@ -79,6 +82,23 @@ def place_label(place: Place) -> str:
     if not region or features.is_country(place.feature):
         return place.name
     return f"{place.name}, {region}"
+
+
+def place_review(statuses: Iterable[str]) -> ReviewStatus:
+    """A place's review status from its mentions': the strongest sign that a person looked.
+
+    ``corrected`` (a mention was moved here) beats ``added`` beats ``confirmed`` beats ``automatic``.
+
+    Examples
+    --------
+    >>> place_review(["automatic", "confirmed"]), place_review(["added", "corrected"]), place_review([])
+    ('confirmed', 'corrected', 'automatic')
+    """
+    best: ReviewStatus = "automatic"
+    for status in statuses:
+        if _REVIEW_RANK.get(status, 0) > _REVIEW_RANK[best]:
+            best = status  # type: ignore[assignment]  # a key of _REVIEW_RANK
+    return best
 
 
 def mention_category(mention: GeocodedMention) -> str:
@@ -165,6 +185,7 @@ def _summary(key: str, place: Place, hits: Sequence[tuple[str, GeocodedMention, 
         mentions=len(hits),
         article_ids=tuple(dict.fromkeys(article_id for article_id, _, _ in hits)),
         passages=tuple(Passage(a, s, e, tuple(spans)) for (a, s, e), spans in passages.items()),
+        review=place_review(mention.review for _, mention, _ in hits),
     )
 
 

@@ -11,7 +11,8 @@ Exception tree::
     │   └── DamagedStoreError               the store file is damaged or not a store: neither read nor written
     ├── ArticleError (ValueError)           article text or front matter cannot become an article
     ├── TooManyPlacesError (ValueError)     a text names more places than an article can (setting max_places)
-    └── IngestError (ValueError)            a file, pasted text or web page cannot become an article
+    ├── IngestError (ValueError)            a file, pasted text or web page cannot become an article
+    └── CorrectionError (ValueError)        a correction of a place, or a corrections file, cannot be applied
 """
 
 
@@ -70,3 +71,10 @@ class TooManyPlacesError(GeoError, ValueError):
             f"{subject} names more than {limit:,} places: a list, not an article, so it is not geoparsed. "
             f"Split it into smaller texts, or raise NEWS_ATLAS_MAX_PLACES."
         )
+
+
+class CorrectionError(GeoError, ValueError):
+    """A correction cannot be made: a bad name, span, place or article, or a corrections file that cannot be read.
+
+    The message says what failed, why, and what to do; nothing was changed.
+    """

@@ -15,6 +15,9 @@ from typing import Any, Literal
 
 MentionKind = Literal["toponym", "demonym"]
 MENTION_KINDS: tuple[MentionKind, ...] = ("toponym", "demonym")
+#: Whether a person reviewed a mention (``geo.corrections``): no, yes and kept the place, moved it, or added it.
+ReviewStatus = Literal["automatic", "confirmed", "corrected", "added"]
+REVIEW_STATUSES: tuple[ReviewStatus, ...] = ("automatic", "confirmed", "corrected", "added")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,12 +152,14 @@ class Mention:
 class GeocodedMention:
     """A mention with the place it was resolved to (``None``: found but not placed).
 
-    ``score`` is the resolver's score of the chosen place (``geo.resolve``).
+    ``score`` is the resolver's score of the chosen place (``geo.resolve``);
+    ``review`` says whether a person reviewed it (``geo.corrections``).
     """
 
     mention: Mention
     place: Place | None
     score: float = 0.0
+    review: ReviewStatus = "automatic"
 
     def as_json(self) -> dict[str, Any]:
         """The mention as one element of the CLI's JSON ``mentions`` list."""

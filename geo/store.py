@@ -21,18 +21,31 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import logging
 import sqlite3
 import time
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from geo.atlas import CATEGORIES, GeoparsedArticle, Passage, PlaceSummary, mention_category, place_id
-from geo.exc import DamagedStoreError, StoreError
+from geo.atlas import CATEGORIES, GeoparsedArticle, Passage, PlaceSummary, mention_category, place_id, place_review
+from geo.corrections import (
+    Action,
+    Correction,
+    ReviewedMention,
+    Scope,
+    apply_corrections,
+    now,
+    paragraph_of,
+    place_from_json,
+    place_json,
+)
+from geo.exc import CorrectionError, DamagedStoreError, StoreError
 from geo.gazetteer.base import normalise_name
 from geo.models import Article, GeocodedMention, Mention, Place
 from geo.storefile import BUSY_TIMEOUT_MS, damaged_error, existing_file, inspect_store, store_error
@@ -83,6 +96,56 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX mentions_place ON mentions(place_id, article_id);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # Corrections (geo.corrections), and mentions that keep the geoparser's place beside the reviewed one:
+    # ``review`` is automatic, confirmed, corrected, added, or rejected (kept, hidden from every view);
+    # ``auto_place_id`` the geoparser's place; ``name_key`` the name a collection rule finds it by.
+    # The key becomes (article_id, start, end): an added "Calais Jungle" and the hidden "Calais" share a start.
+    2: """
+    CREATE TABLE mentions_v2 (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        category TEXT NOT NULL,
+        sentence_start INTEGER NOT NULL,
+        sentence_end INTEGER NOT NULL,
+        paragraph_start INTEGER NOT NULL,
+        paragraph_end INTEGER NOT NULL,
+        place_id TEXT REFERENCES places(id),
+        review TEXT NOT NULL DEFAULT 'automatic',
+        auto_place_id TEXT,
+        name_key TEXT NOT NULL,
+        PRIMARY KEY (article_id, start, end)
+    );
+    INSERT INTO mentions_v2 SELECT article_id, start, end, text, kind, category, sentence_start, sentence_end,
+        paragraph_start, paragraph_end, place_id, 'automatic', place_id, normalise_name(text) FROM mentions;
+    DROP TABLE mentions;
+    ALTER TABLE mentions_v2 RENAME TO mentions;
+    CREATE INDEX mentions_place ON mentions(place_id, article_id);
+    CREATE INDEX mentions_name ON mentions(name_key);
+    CREATE TABLE corrections (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        article_id TEXT REFERENCES articles(id) ON DELETE CASCADE,
+        scope TEXT NOT NULL CHECK (scope IN ('mention', 'article', 'collection')),
+        action TEXT NOT NULL CHECK (action IN ('reject', 'confirm', 'place', 'add')),
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        start INTEGER,
+        end INTEGER,
+        before_place_id TEXT,
+        before_place TEXT,
+        after_place_id TEXT,
+        after_place TEXT,
+        reviewer TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        undone_at TEXT,
+        CHECK ((scope = 'collection') = (article_id IS NULL))
+    );
+    CREATE INDEX corrections_article ON corrections(article_id);
+    CREATE INDEX corrections_rules ON corrections(name_key) WHERE article_id IS NULL;
+    """,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -113,6 +176,28 @@ class Added:
 
     id: str
     duplicate_of: str | None = None
+
+
+@dataclass
+class CorrectionsImport:
+    """What an import of corrections did: applied, already there, or not applied and why."""
+
+    applied: list[Correction] = field(default_factory=list)
+    already: int = 0
+    missing_articles: dict[str, int] = field(default_factory=dict)  # article id -> corrections left out
+    failed: list[tuple[Correction, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every correction is in the store now."""
+        return not self.missing_articles and not self.failed
+
+    def summary(self) -> str:
+        """ "3 applied, 1 already in the store, 2 for articles the store lacks, 0 failed"."""
+        return (
+            f"{len(self.applied)} applied, {self.already} already in the store, "
+            f"{sum(self.missing_articles.values())} for articles the store lacks, {len(self.failed)} failed"
+        )
 
 
 P = ParamSpec("P")
@@ -168,6 +253,7 @@ class Store:
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._use_wal()
             self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.create_function("normalise_name", 1, normalise_name, deterministic=True)  # migration 2
             self._migrate()
         except StoreError:
             raise
@@ -291,18 +377,21 @@ class Store:
                      article.source, article.url, article.text, digest, geoparser_version,
                      dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
                 )  # fmt: skip
-                _insert_mentions(conn, article_id, mentions)
+                _write_mentions(conn, article_id, article.text, mentions)
         except sqlite3.IntegrityError as err:
             raise StoreError(f"News Atlas could not store article {article.id!r}: {err}.") from err
         return Added(article_id)
 
     @_guarded("write")
     def replace_mentions(self, article_id: str, mentions: Sequence[GeocodedMention], *, geoparser_version: str) -> None:
-        """Swap an article's mentions for a new geoparse of it (see ``reindex``)."""
+        """Swap an article's mentions for a new geoparse of it (see ``reindex``); its corrections still apply."""
         try:
             with self._transaction() as conn:
+                row = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+                if row is None:
+                    raise StoreError(f"News Atlas could not store article {article_id!r}: it is not in the store.")
                 conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
-                _insert_mentions(conn, article_id, mentions)
+                _write_mentions(conn, article_id, row[0], mentions)
                 conn.execute("UPDATE articles SET geoparser_version = ? WHERE id = ?",
                              (geoparser_version, article_id))  # fmt: skip
         except sqlite3.IntegrityError as err:
@@ -310,12 +399,180 @@ class Store:
 
     @_guarded("write")
     def delete(self, article_id: str) -> bool:
-        """Remove an article and its mentions; False when there was no such article."""
+        """Remove an article with its mentions and corrections (not the collection's); False when there was none."""
         with self._transaction() as conn:
             deleted = conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
-            conn.execute("DELETE FROM places WHERE id NOT IN (SELECT DISTINCT place_id FROM mentions "
-                         "WHERE place_id IS NOT NULL)")  # fmt: skip
+            conn.execute(
+                "DELETE FROM places WHERE id NOT IN (SELECT place_id FROM mentions WHERE place_id IS NOT NULL "
+                "UNION SELECT auto_place_id FROM mentions WHERE auto_place_id IS NOT NULL)"
+            )
         return bool(deleted)
+
+    # -- corrections -----------------------------------------------------------------------
+    @_guarded("write")
+    def add_correction(self, correction: Correction) -> Correction:
+        """Keep a reviewer's decision and apply it to the mentions it reaches.
+
+        Its ``before`` place, when not given, is the place its mentions have
+        now; its ``uid`` and ``created_at`` are set here unless given.
+
+        Returns
+        -------
+        Correction
+            As stored, with its ``id``.
+
+        Raises
+        ------
+        CorrectionError
+            When its article is not in the store, its span lies outside the
+            text, across two paragraphs, on other words than its name, or on
+            no mention (use ``add`` for a missed place).  Nothing is changed.
+        """
+        with self._transaction() as conn:
+            stored = self._insert_correction(conn, self._checked(conn, correction))
+            for article_id in _reached(conn, stored):
+                _reapply(conn, article_id)
+        return stored
+
+    @_guarded("write")
+    def undo_correction(self, correction_id: int) -> Correction:
+        """Undo a correction: its mentions are as the geoparser and the other corrections say.
+
+        It stays in the history, with the time it was undone.
+
+        Raises
+        ------
+        CorrectionError
+            When there is no such correction, or it was undone already.
+        """
+        with self._transaction() as conn:
+            found = _corrections(conn, "WHERE id = ?", (correction_id,))
+            if not found:
+                raise CorrectionError(
+                    f"There is no correction {correction_id} in the store {self.path}. "
+                    "`python -m geo corrections list` shows them with their ids."
+                )
+            if not found[0].active:
+                raise CorrectionError(f"Correction {correction_id} was undone already, at {found[0].undone_at}.")
+            undone = replace(found[0], undone_at=now())
+            conn.execute("UPDATE corrections SET undone_at = ? WHERE id = ?", (undone.undone_at, correction_id))
+            for article_id in _reached(conn, undone):
+                _reapply(conn, article_id)
+        return undone
+
+    @_guarded("read")
+    def corrections(
+        self, *, article_id: str | None = None, place: str | None = None, reviewer: str | None = None
+    ) -> list[Correction]:
+        """Every correction, undone ones too, oldest first.
+
+        Parameters
+        ----------
+        article_id:
+            Only this article's (its mention and article corrections).
+        place:
+            Only those that moved a mention from or to this place id ("geonames:3029162").
+        reviewer:
+            Only this reviewer's ("" for those made without a name).
+        """
+        clauses, params = ["1"], []
+        for clause, value in (("article_id = ?", article_id), ("reviewer = ?", reviewer)):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        if place is not None:
+            clauses.append("(before_place_id = ? OR after_place_id = ?)")
+            params += [place, place]
+        return _corrections(self._conn, f"WHERE {' AND '.join(clauses)} ORDER BY id", params)
+
+    @_guarded("write")
+    def import_corrections(self, corrections: Iterable[Correction]) -> CorrectionsImport:
+        """Add corrections made elsewhere (``geo corrections import``): the same one twice is kept once.
+
+        A correction already here (same ``uid``) is skipped, but an undo made
+        elsewhere is applied; one for an article the store lacks, or that no
+        longer fits its article's text, is reported and left out.  One
+        transaction: the store takes the whole import or, on an error, none of it.
+        """
+        report = CorrectionsImport()
+        reached: set[str] = set()
+        with self._transaction() as conn:
+            for correction in corrections:
+                row = conn.execute("SELECT id, undone_at FROM corrections WHERE uid = ?", (correction.uid,)).fetchone()
+                if row is not None:
+                    report.already += 1
+                    if row[1] is None and correction.undone_at is not None:
+                        conn.execute("UPDATE corrections SET undone_at = ? WHERE id = ?",
+                                     (correction.undone_at, row[0]))  # fmt: skip
+                        reached.update(_reached(conn, correction))
+                    continue
+                lacking = correction.article_id
+                if lacking is not None and _article_text(conn, lacking) is None:
+                    report.missing_articles[lacking] = report.missing_articles.get(lacking, 0) + 1
+                    continue
+                try:
+                    stored = self._insert_correction(conn, self._checked(conn, correction))
+                except CorrectionError as err:
+                    report.failed.append((correction, str(err)))
+                    continue
+                report.applied.append(stored)
+                reached.update(_reached(conn, stored))
+            for article_id in sorted(reached):
+                _reapply(conn, article_id)
+        return report
+
+    def _checked(self, conn: sqlite3.Connection, correction: Correction) -> Correction:
+        """The correction with its ``before`` place, once its article, span and mention are found."""
+        where = f"in the store {self.path}"
+        if correction.article_id is None:
+            row = conn.execute(f"SELECT {_PLACE_COLUMNS} FROM mentions m JOIN places p ON p.id = m.place_id "
+                               "WHERE m.name_key = ? LIMIT 1", (correction.key,)).fetchone()  # fmt: skip
+            return replace(correction, before=correction.before or _place(row))
+        text = _article_text(conn, correction.article_id)
+        if text is None:
+            raise CorrectionError(
+                f"There is no article {correction.article_id!r} {where}: it may have been deleted. "
+                "`python -m geo list` shows the ids."
+            )
+        if correction.span is None:
+            row = conn.execute(f"SELECT {_PLACE_COLUMNS} FROM mentions m LEFT JOIN places p ON p.id = m.place_id "
+                               "WHERE m.article_id = ? AND m.name_key = ? ORDER BY m.start LIMIT 1",
+                               (correction.article_id, correction.key)).fetchone()  # fmt: skip
+            return replace(correction, before=correction.before or _place(row))
+        start, end = correction.span
+        label = f"The span {start}-{end} of article {correction.article_id!r}"
+        if end > len(text):
+            raise CorrectionError(
+                f"{label} lies outside its text ({len(text):,} characters). Select the name in the article again."
+            )
+        if normalise_name(text[start:end]) != correction.key:
+            raise CorrectionError(
+                f"{label} holds {text[start:end][:60]!r}, not {correction.name!r}: the article may have changed. "
+                "Select the name in the article again."
+            )
+        paragraph_of(text, start, end)
+        row = conn.execute(f"SELECT m.review, {_PLACE_COLUMNS} FROM mentions m LEFT JOIN places p "
+                           "ON p.id = m.place_id WHERE m.article_id = ? AND m.start = ? AND m.end = ?",
+                           (correction.article_id, start, end)).fetchone()  # fmt: skip
+        if correction.action is not Action.ADD and (row is None or row[0] == "rejected"):
+            raise CorrectionError(
+                f"{label} ({correction.name!r}) is no mention of a place, so there is nothing to "
+                f"{correction.action.value}: add it as a missed place instead."
+            )
+        return replace(correction, before=correction.before or (_place(row[1:]) if row else None))
+
+    def _insert_correction(self, conn: sqlite3.Connection, correction: Correction) -> Correction:
+        stored = replace(correction, uid=correction.uid or uuid.uuid4().hex, created_at=correction.created_at or now())
+        start, end = stored.span or (None, None)
+        cursor = conn.execute(
+            "INSERT INTO corrections (uid, article_id, scope, action, name, name_key, start, end, before_place_id, "
+            "before_place, after_place_id, after_place, reviewer, created_at, undone_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (stored.uid, stored.article_id, stored.scope.value, stored.action.value, stored.name, stored.key, start,
+             end, *_place_cells(stored.before), *_place_cells(stored.after), stored.reviewer, stored.created_at,
+             stored.undone_at),
+        )  # fmt: skip
+        return replace(stored, id=cursor.lastrowid)
 
     @_guarded("read")
     def get_meta(self, key: str) -> str | None:
@@ -338,7 +595,8 @@ class Store:
         """Every article without its text, newest date first."""
         rows = self._conn.execute(
             "SELECT a.id, a.title, a.author, a.date, a.source, a.url, "
-            "(SELECT COUNT(*) FROM mentions m WHERE m.article_id = a.id), a.geoparser_version "
+            "(SELECT COUNT(*) FROM mentions m WHERE m.article_id = a.id AND m.review != 'rejected'), "
+            "a.geoparser_version "
             "FROM articles a ORDER BY a.date DESC, a.title, a.id"
         ).fetchall()
         return [ArticleInfo(r[0], r[1], r[2], _date(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
@@ -361,7 +619,7 @@ class Store:
         article = Article(row[0], row[1], row[2], row[3], _date(row[4]), row[5], row[6])
         mentions = self._conn.execute(
             f"SELECT {_MENTION_COLUMNS} FROM mentions m LEFT JOIN places p ON p.id = m.place_id "
-            "WHERE m.article_id = ? ORDER BY m.start",
+            "WHERE m.article_id = ? AND m.review != 'rejected' ORDER BY m.start",
             (article_id,),
         ).fetchall()
         return GeoparsedArticle(article, tuple(_geocoded(r) for r in mentions))
@@ -393,7 +651,7 @@ class Store:
         rows = self._conn.execute(
             f"SELECT p.id, p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.feature, p.population, "
             f"p.source, m.category, COUNT(*), GROUP_CONCAT(DISTINCT m.article_id), "
-            f"MIN(m.article_id || char(31) || printf('%012d', m.sentence_start)) "
+            f"MIN(m.article_id || char(31) || printf('%012d', m.sentence_start)), GROUP_CONCAT(DISTINCT m.review) "
             f"FROM mentions m JOIN places p ON p.id = m.place_id WHERE {where} "
             f"GROUP BY p.id, m.category",
             params,
@@ -401,22 +659,23 @@ class Store:
         needle = normalise_name(search) if search.strip() else ""
         merged: dict[str, list] = {}
         for row in rows:
-            entry = merged.setdefault(row[0], [row, {}, set(), row[13]])
+            entry = merged.setdefault(row[0], [row, {}, set(), row[13], set()])
             entry[1][row[10]] = row[11]
             entry[2].update(row[12].split(","))
             entry[3] = min(entry[3], row[13])
+            entry[4].update(row[14].split(","))
         summaries = []
         order = list(CATEGORIES)
-        for key, (row, counts, article_set, first) in merged.items():
+        for key, (row, counts, article_set, first, reviews) in merged.items():
             place = Place(row[2], row[3], row[4], row[5], row[7], row[1], row[9], row[8], row[6])
             if needle and needle not in normalise_name(place.name) and not self._mention_matches(key, needle):
                 continue
             category = max(counts, key=lambda c: (counts[c], -order.index(c)))
             first_article, first_start = first.split("\x1f")
             passage = self._passage(first_article, int(first_start), key)
-            summaries.append(
-                PlaceSummary(key, place, category, sum(counts.values()), tuple(sorted(article_set)), (passage,))
-            )
+            articles = tuple(sorted(article_set))
+            review = place_review(reviews)
+            summaries.append(PlaceSummary(key, place, category, sum(counts.values()), articles, (passage,), review))
         return sorted(summaries, key=lambda s: (-s.mentions, s.place.name, s.id))
 
     def _mention_matches(self, key: str, needle: str) -> bool:
@@ -470,9 +729,13 @@ class Store:
         return dict(self._conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", ids).fetchall())
 
 
+_PLACE_COLUMNS = "p.id, p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.feature, p.population, p.source"
 _MENTION_COLUMNS = (
     "m.start, m.end, m.text, m.kind, m.sentence_start, m.sentence_end, m.paragraph_start, m.paragraph_end, "
-    "p.id, p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.feature, p.population, p.source"
+    f"{_PLACE_COLUMNS}, m.review"
+)
+_CORRECTION_COLUMNS = (
+    "id, uid, article_id, scope, action, name, start, end, before_place, after_place, reviewer, created_at, undone_at"
 )
 
 
@@ -492,31 +755,105 @@ def _free_id(conn: sqlite3.Connection, wanted: str) -> str:
     return candidate
 
 
-def _insert_mentions(conn: sqlite3.Connection, article_id: str, mentions: Sequence[GeocodedMention]) -> None:
-    for geocoded in mentions:
-        place = geocoded.place
-        key = None
-        if place is not None:
-            key = place_id(place)
-            conn.execute(
-                "INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (key, place.geonameid, place.name, place.lat, place.lon, place.country_code, place.admin1,
-                 place.feature, place.population, place.source),
-            )  # fmt: skip
-        m = geocoded.mention
+def _article_text(conn: sqlite3.Connection, article_id: str) -> str | None:
+    row = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return row[0] if row else None
+
+
+def _write_mentions(conn: sqlite3.Connection, article_id: str, text: str, mentions: Sequence[GeocodedMention]) -> None:
+    """Store the geoparser's mentions of an article with the corrections that reach it (its own, the collection's)."""
+    where = "WHERE undone_at IS NULL AND (article_id = ? OR article_id IS NULL)"
+    corrections = _corrections(conn, where, (article_id,))
+    _insert_mentions(conn, article_id, apply_corrections(text, mentions, corrections))
+
+
+def _reapply(conn: sqlite3.Connection, article_id: str) -> None:
+    """Apply an article's corrections again to the geoparser's mentions kept in the store."""
+    text = _article_text(conn, article_id)
+    if text is None:
+        return
+    rows = conn.execute(
+        f"SELECT {_MENTION_COLUMNS.replace('m.review', 'm.auto_place_id')} FROM mentions m "
+        "LEFT JOIN places p ON p.id = m.auto_place_id WHERE m.article_id = ? AND m.review != 'added' ORDER BY m.start",
+        (article_id,),
+    ).fetchall()
+    geoparsed = [GeocodedMention(_mention(row), _place(row[8:18])) for row in rows]
+    conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+    _write_mentions(conn, article_id, text, geoparsed)
+
+
+def _reached(conn: sqlite3.Connection, correction: Correction) -> list[str]:
+    """The articles whose mentions a correction changes: its own, or every one naming a collection rule's name."""
+    if correction.article_id is not None:
+        return [correction.article_id]
+    rows = conn.execute("SELECT DISTINCT article_id FROM mentions WHERE name_key = ?", (correction.key,)).fetchall()
+    return [r[0] for r in rows]
+
+
+def _insert_place(conn: sqlite3.Connection, place: Place | None) -> str | None:
+    if place is None:
+        return None
+    key = place_id(place)
+    conn.execute(
+        "INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (key, place.geonameid, place.name, place.lat, place.lon, place.country_code, place.admin1, place.feature,
+         place.population, place.source),
+    )  # fmt: skip
+    return key
+
+
+def _insert_mentions(conn: sqlite3.Connection, article_id: str, mentions: Sequence[ReviewedMention]) -> None:
+    for reviewed in mentions:
+        key, automatic = _insert_place(conn, reviewed.place), _insert_place(conn, reviewed.automatic)
+        m = reviewed.mention
         conn.execute(
-            "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (article_id, m.start, m.end, m.text, m.kind, mention_category(geocoded), m.sentence[0], m.sentence[1],
-             m.paragraph[0], m.paragraph[1], key),
+            "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (article_id, m.start, m.end, m.text, m.kind, mention_category(reviewed.geocoded), m.sentence[0],
+             m.sentence[1], m.paragraph[0], m.paragraph[1], key, reviewed.status, automatic, normalise_name(m.text)),
         )  # fmt: skip
 
 
+def _place(row: Sequence | None) -> Place | None:
+    """The place of ``_PLACE_COLUMNS`` cells; None for none (a LEFT JOIN that found no place)."""
+    if row is None or row[0] is None:
+        return None
+    return Place(row[2], row[3], row[4], row[5], row[7], row[1], row[9], row[8], row[6])
+
+
+def _mention(row: Sequence) -> Mention:
+    return Mention(row[0], row[1], row[2], row[3], (row[4], row[5]), (row[6], row[7]))
+
+
 def _geocoded(row: Sequence) -> GeocodedMention:
-    mention = Mention(row[0], row[1], row[2], row[3], (row[4], row[5]), (row[6], row[7]))
-    place = None
-    if row[8] is not None:
-        place = Place(row[10], row[11], row[12], row[13], row[15], row[9], row[17], row[16], row[14])
-    return GeocodedMention(mention, place)
+    return GeocodedMention(_mention(row), _place(row[8:18]), review=row[18])
+
+
+def _place_cells(place: Place | None) -> tuple[str | None, str | None]:
+    """A correction's place as its two columns: the id it is filtered by, and the record to rebuild it from."""
+    if place is None:
+        return None, None
+    return place_id(place), json.dumps(place_json(place), ensure_ascii=False)
+
+
+def _corrections(conn: sqlite3.Connection, where: str, params: Sequence) -> list[Correction]:
+    rows = conn.execute(f"SELECT {_CORRECTION_COLUMNS} FROM corrections {where}", params).fetchall()
+    return [
+        Correction(
+            scope=Scope(r[3]),
+            action=Action(r[4]),
+            name=r[5],
+            article_id=r[2],
+            span=None if r[6] is None else (r[6], r[7]),
+            before=place_from_json(json.loads(r[8])) if r[8] else None,
+            after=place_from_json(json.loads(r[9])) if r[9] else None,
+            reviewer=r[10],
+            created_at=r[11],
+            undone_at=r[12],
+            uid=r[1],
+            id=r[0],
+        )
+        for r in rows
+    ]
 
 
 def _view_filter(article_ids: Iterable[str] | None, categories: Iterable[str] | None) -> tuple[str, list[str]]:

@@ -1,5 +1,5 @@
 """Tests for geo.store and geo.storefile: schema and migrations, duplicates, deletes, SQL views, concurrency,
-bad and damaged files (never written), the integrity check and the online backup."""
+bad and damaged files (never written), the integrity check and the online backup, corrections."""
 
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import CALAIS, CALAIS_ME, geocoded
 
-from geo.atlas import GeoparsedArticle, summarise_places
+from geo.atlas import GeoparsedArticle, place_label, summarise_places
 from geo.config import PROJECT_DIR
-from geo.exc import DamagedStoreError, StoreError
-from geo.models import Article, GeocodedMention, Mention
+from geo.corrections import Action, Correction, Scope
+from geo.exc import CorrectionError, DamagedStoreError, StoreError
+from geo.models import Article, GeocodedMention, Mention, Place
 from geo.pipeline import Geoparser
-from geo.store import SCHEMA_VERSION, Store, content_hash
+from geo.store import MIGRATIONS, SCHEMA_VERSION, Store, content_hash
 from geo.storefile import backup_store, inspect_store
 
 MAY = "calais-police-attack-camp-2014-05-29"
@@ -230,6 +232,13 @@ CALLS: list[Any] = [
     pytest.param(lambda s: s.add(Article("new", "New", "Camp in Calais."), (), geoparser_version="v1"), id="add"),
     pytest.param(lambda s: s.replace_mentions(MAY, (), geoparser_version="v2"), id="replace_mentions"),
     pytest.param(lambda s: s.set_meta("seeded", "yes"), id="set_meta"),
+    pytest.param(lambda s: s.corrections(), id="corrections"),
+    pytest.param(lambda s: s.add_correction(Correction(Scope.COLLECTION, Action.REJECT, "EU")), id="add_correction"),
+    pytest.param(lambda s: s.undo_correction(1), id="undo_correction"),
+    pytest.param(
+        lambda s: s.import_corrections([Correction(Scope.COLLECTION, Action.REJECT, "EU", uid="u")]),
+        id="import_corrections",
+    ),
 ]
 
 
@@ -477,3 +486,238 @@ def test_backup_of_a_damaged_store_keeps_the_earlier_backup(closed_store: Path, 
     with pytest.raises(DamagedStoreError, match="is damaged"):
         backup_store(closed_store, earlier, force=True)
     assert earlier.read_bytes() == good
+
+
+# -- corrections -----------------------------------------------------------------------------
+
+NORD = Place("Nord-Pas-de-Calais", 50.5, 2.7, "FR", "A.ADM1", 2990119, "test", admin1="31")
+
+
+def _at(store: Store, article_id: str, start: int, action: Action, after: Place | None = None,
+        reviewer: str = "") -> Correction:  # fmt: skip
+    """A mention correction of the mention at ``start``, named as the text has it."""
+    text = store.article(article_id).article.text
+    end = next(m.mention.end for m in store.article(article_id).mentions if m.mention.start == start)
+    return Correction(Scope.MENTION, action, text[start:end], article_id, (start, end), after=after, reviewer=reviewer)
+
+
+def _add(store: Store, article_id: str, words: str, place: Place) -> Correction:
+    start = store.article(article_id).article.text.index(words)
+    return Correction(Scope.MENTION, Action.ADD, words, article_id, (start, start + len(words)), after=place)
+
+
+def _shown(store: Store, article_id: str) -> dict[tuple[int, str], tuple[str | None, str]]:
+    """(start, text) -> (place label, review) of every mention the store shows for an article."""
+    item = store.article(article_id)
+    assert item is not None
+    return {(g.mention.start, g.mention.text): (g.place and place_label(g.place), g.review) for g in item.mentions}
+
+
+def _review(store: Store) -> list[Correction]:
+    """A reviewer's round on the seeds: each scope and action once."""
+    return [
+        store.add_correction(_at(store, MAY, 270, Action.PLACE, CALAIS_ME, reviewer="Ana")),  # Calais, Maine
+        store.add_correction(_at(store, MAY, 779, Action.CONFIRM, reviewer="Ana")),  # France
+        store.add_correction(Correction(Scope.ARTICLE, Action.REJECT, "England", MAY, reviewer="Ben")),
+        store.add_correction(Correction(Scope.COLLECTION, Action.REJECT, "EU")),  # an institution, not a place
+        store.add_correction(_add(store, MAY, "North West", NORD)),
+    ]
+
+
+def _assert_reviewed(store: Store) -> None:
+    shown = _shown(store, MAY)
+    assert shown[(270, "Calais")] == ("Calais, US-ME", "corrected")
+    assert shown[(779, "France")] == ("France", "confirmed")
+    assert shown[(1575, "Calais")] == ("Calais, FR", "automatic")
+    assert shown[(2565, "North West")] == ("Nord-Pas-de-Calais, FR", "added")
+    assert not [key for key in shown if key[1] in {"England", "EU"}]
+    assert not [key for key in _shown(store, SEPTEMBER) if key[1] == "EU"]  # the collection rule reaches it too
+    summaries = {s.id: s for s in store.summaries()}
+    assert summaries["geonames:4959834"].review == "corrected" and summaries["geonames:3017382"].review == "confirmed"
+    assert summaries["geonames:2990119"].review == "added" and summaries["geonames:2976217"].review == "automatic"
+    assert "geonames:6269131" not in summaries  # England: only the May article named it
+
+
+def test_corrections_apply_to_every_view(store: Store) -> None:
+    before = {s.id: s.mentions for s in store.summaries()}
+    _review(store)
+    _assert_reviewed(store)
+    after = {s.id: s.mentions for s in store.summaries()}
+    assert after["geonames:3029162"] == before["geonames:3029162"] - 1
+    assert after["geonames:6255148"] == before["geonames:6255148"] - 4  # Europe: 4 EUs gone, 2 Europes stay
+    infos = {info.id: info.mentions for info in store.article_infos()}
+    assert infos[MAY] == len(store.article(MAY).mentions)
+
+
+def test_corrections_survive_reindex_a_new_geoparser_and_a_second_ingest(
+    store: Store, seeds: list[GeoparsedArticle]
+) -> None:
+    _review(store)
+    for item in seeds:
+        store.replace_mentions(item.article.id, item.mentions, geoparser_version="v2")
+        assert store.add(item.article, item.mentions, geoparser_version="v3").duplicate_of == item.article.id
+    _assert_reviewed(store)
+
+
+def test_a_collection_rule_applies_to_articles_added_later(store: Store) -> None:
+    rule = store.add_correction(Correction(Scope.COLLECTION, Action.PLACE, "Calais", after=CALAIS_ME, reviewer="Ana"))
+    assert rule.before is not None and rule.before.geonameid == 3029162  # the place its mentions had
+    text = "Migrants waited in Calais.\n\nOthers stayed in Sangatte, near the EU border."
+    mentions = [geocoded(text, "Calais", CALAIS), geocoded(text, "Sangatte", None)]
+    added = store.add(Article("later", "Later", text), mentions, geoparser_version="v1")
+    assert _shown(store, added.id) == {
+        (19, "Calais"): ("Calais, US-ME", "corrected"),
+        (45, "Sangatte"): (None, "automatic"),
+    }
+
+
+def test_undo_keeps_the_history_and_brings_back_what_was_there(store: Store) -> None:
+    before = _shown(store, MAY)
+    corrections = _review(store)
+    for correction in corrections:
+        undone = store.undo_correction(correction.id)
+        assert undone.undone_at and not undone.active
+    assert _shown(store, MAY) == before and _shown(store, SEPTEMBER) == _shown(store, SEPTEMBER)
+    assert [c.uid for c in store.corrections()] == [c.uid for c in corrections]
+    assert all(c.undone_at for c in store.corrections())
+    with pytest.raises(CorrectionError, match=f"Correction {corrections[0].id} was undone already"):
+        store.undo_correction(corrections[0].id)
+    with pytest.raises(CorrectionError, match="There is no correction 999 in the store"):
+        store.undo_correction(999)
+
+
+def test_undoing_the_narrow_correction_leaves_the_wider_one(store: Store) -> None:
+    rule = Correction(Scope.ARTICLE, Action.PLACE, "Calais", MAY, after=CALAIS_ME)
+    store.add_correction(rule)
+    narrow = store.add_correction(_at(store, MAY, 270, Action.REJECT))
+    assert (270, "Calais") not in _shown(store, MAY)
+    store.undo_correction(narrow.id)
+    assert _shown(store, MAY)[(270, "Calais")] == ("Calais, US-ME", "corrected")
+
+
+def test_corrections_are_listed_by_article_place_and_reviewer(store: Store) -> None:
+    made = _review(store)
+    assert store.corrections() == made
+    assert [c.name for c in store.corrections(article_id=MAY)] == ["Calais", "France", "England", "North West"]
+    assert [c.name for c in store.corrections(place="geonames:3029162")] == ["Calais"]  # its place before
+    assert [c.name for c in store.corrections(place="geonames:4959834")] == ["Calais"]  # and after
+    assert [c.name for c in store.corrections(reviewer="Ben")] == ["England"]
+    assert [c.name for c in store.corrections(reviewer="")] == ["EU", "North West"]
+    assert made[0].before is not None and made[0].before.geonameid == 3029162 and made[0].created_at.endswith("+00:00")
+
+
+def test_deleting_an_article_deletes_its_corrections_not_the_collection_s(store: Store) -> None:
+    _review(store)
+    assert store.delete(MAY)
+    assert [(c.scope, c.name) for c in store.corrections()] == [(Scope.COLLECTION, "EU")]
+    assert inspect_store(store.path, full=True).ok
+
+
+def _bad_span(store: Store, start: int, end: int, name: str, action: Action = Action.REJECT) -> Correction:
+    return Correction(Scope.MENTION, action, name, MAY, (start, end), after=CALAIS if action is Action.ADD else None)
+
+
+# Corrections the store refuses, and what the message says.
+BAD_TARGETS_OF_CORRECTIONS = [
+    pytest.param(
+        lambda s: Correction(Scope.ARTICLE, Action.REJECT, "Calais", "no-such-article"),
+        "There is no article 'no-such-article' in the store",
+        id="unknown-article",
+    ),
+    pytest.param(
+        lambda s: _bad_span(s, 3640, 3700, "Calais"), "lies outside its text (3,650 characters)", id="span-outside"
+    ),
+    pytest.param(lambda s: _bad_span(s, 271, 277, "Calais"), "holds 'alais ', not 'Calais'", id="other-words"),
+    pytest.param(
+        lambda s: _bad_span(s, 140, 180, s.article(MAY).article.text[140:180], Action.ADD),
+        "runs across two paragraphs",
+        id="two-paragraphs",
+    ),
+    pytest.param(
+        lambda s: _bad_span(s, 301, 306, "Three"), "nothing to reject: add it as a missed place", id="no-mention-there"
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "said"), BAD_TARGETS_OF_CORRECTIONS)
+def test_a_correction_that_fits_no_article_is_refused_and_changes_nothing(
+    store: Store, make: Callable[[Store], Correction], said: str
+) -> None:
+    revision, shown = store.revision(), _shown(store, MAY)
+    with pytest.raises(CorrectionError, match=re.escape(said)):
+        store.add_correction(make(store))
+    assert (store.revision(), _shown(store, MAY), store.corrections()) == (revision, shown, [])
+
+
+def test_import_is_idempotent_and_reports_missing_articles(
+    store: Store, seeds: list[GeoparsedArticle], tmp_path: Path
+) -> None:
+    made = _review(store)
+    store.undo_correction(made[1].id)
+    elsewhere = Store(tmp_path / "elsewhere.sqlite3")
+    item = next(item for item in seeds if item.article.id == SEPTEMBER)
+    elsewhere.add(item.article, item.mentions, geoparser_version="v1")
+    assert [key for key in _shown(elsewhere, SEPTEMBER) if key[1] == "EU"]
+    first = elsewhere.import_corrections(store.corrections())
+    assert (len(first.applied), first.already, first.missing_articles) == (1, 0, {MAY: 4})
+    assert first.summary() == "1 applied, 0 already in the store, 4 for articles the store lacks, 0 failed"
+    second = elsewhere.import_corrections(store.corrections())
+    assert (len(second.applied), second.already) == (0, 1)
+    assert [c.uid for c in elsewhere.corrections()] == [made[3].uid]
+    assert not [key for key in _shown(elsewhere, SEPTEMBER) if key[1] == "EU"]
+    back = store.import_corrections(elsewhere.corrections())
+    assert (len(back.applied), back.already, back.ok) == (0, 1, True)
+
+
+def test_an_import_carries_an_undo(store: Store, seeds: list[GeoparsedArticle], tmp_path: Path) -> None:
+    rule = store.add_correction(Correction(Scope.COLLECTION, Action.REJECT, "EU"))
+    copy = Store(tmp_path / "copy.sqlite3")
+    for item in seeds:
+        copy.add(item.article, item.mentions, geoparser_version="v1")
+    copy.import_corrections(store.corrections())
+    assert not [key for key in _shown(copy, SEPTEMBER) if key[1] == "EU"]
+    store.undo_correction(rule.id)
+    copy.import_corrections(store.corrections())
+    assert [key for key in _shown(copy, SEPTEMBER) if key[1] == "EU"]
+
+
+def _review_many(path: str, reviewer: str, starts: list[int]) -> None:
+    """One reviewer's session: a correction of each mention of MAY at ``starts``, one transaction each."""
+    store = Store(path)
+    for start in starts:
+        store.add_correction(_at(store, MAY, start, Action.CONFIRM, reviewer=reviewer))
+
+
+def test_two_sessions_reviewing_at_once_lose_nothing(store: Store) -> None:
+    starts = [g.mention.start for g in store.article(MAY).mentions]
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_review_many, args=(str(store.path), name, starts[i::2]))
+        for i, name in enumerate(("Ana", "Ben"))
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert [worker.exitcode for worker in workers] == [0, 0]
+    assert len(store.corrections()) == len(starts)
+    assert {review for _, review in _shown(store, MAY).values()} == {"confirmed"}
+
+
+def test_a_version_1_store_is_migrated_with_its_mentions(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[1])
+    conn.execute("INSERT INTO articles VALUES ('a', 'A', '', NULL, '', '', 'Camp in Calais.', 'h', 'v1', 'now')")
+    conn.execute("INSERT INTO places VALUES ('geonames:3029162', 3029162, 'Calais', 50.95, 1.86, 'FR', '', 'P.PPL', "
+                 "0, 'geonames')")  # fmt: skip
+    conn.execute("INSERT INTO mentions VALUES ('a', 8, 14, 'Calais', 'toponym', 'story', 0, 15, 0, 15, "
+                 "'geonames:3029162')")  # fmt: skip
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert _shown(store, "a") == {(8, "Calais"): ("Calais, FR", "automatic")}
+    store.add_correction(Correction(Scope.COLLECTION, Action.PLACE, "CALAIS", after=CALAIS_ME))
+    assert _shown(store, "a") == {(8, "Calais"): ("Calais, US-ME", "corrected")}
+    assert inspect_store(path, full=True).ok
