@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from geo.config import Settings
+from geo.corrections import Correction, apply_corrections
 from geo.exc import DamagedStoreError, GeoError, TooManyPlacesError
 from geo.models import Article, GeocodedMention
 from geo.pipeline import Geoparser
@@ -271,14 +272,31 @@ def _geoparser(settings: Settings) -> Geoparser:
     return geoparser
 
 
-def geoparse_document(name: str, data: bytes, settings: Settings) -> ParsedDocument:
+def geoparse_document(
+    name: str, data: bytes, settings: Settings, *, corrections: Sequence[Correction] = ()
+) -> ParsedDocument:
     """Read and geoparse one document: the ingest step as a pure function over documents.
 
     It needs nothing but its arguments and the gazetteer on local disk, so an
     engine such as Dask or Spark can map it over a cluster's partitions (see
     docs/SCALING.md); each process opens the gazetteer once.
+
+    Parameters
+    ----------
+    corrections:
+        For an engine that writes elsewhere than ``Store`` (which applies its
+        own): the collection's rules (``Store.corrections()``, or a
+        corrections file), applied to the mentions, as are those of an
+        article with the document's id.  Rejected mentions are left out;
+        the others carry their ``review`` status.
     """
-    return _read_and_geoparse(name, lambda: read_bytes(name, data, max_bytes=settings.max_article_bytes), settings)
+    parsed = _read_and_geoparse(name, lambda: read_bytes(name, data, max_bytes=settings.max_article_bytes), settings)
+    if parsed.article is None or not corrections:
+        return parsed
+    article = parsed.article
+    reaching = [c for c in corrections if c.article_id in (None, article.id)]
+    reviewed = apply_corrections(article.text, parsed.mentions, reaching)
+    return ParsedDocument(name, article, tuple(r.geocoded for r in reviewed if r.status != "rejected"))
 
 
 def geoparse_file(path: str, settings: Settings) -> ParsedDocument:

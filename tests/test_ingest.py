@@ -12,8 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from builders import CALAIS_ME
 
 from geo.config import PROJECT_DIR, Settings
+from geo.corrections import Action, Correction, Scope
 from geo.exc import DamagedStoreError
 from geo.ingest import ingest_articles, ingest_paths, ingest_seeds, reindex
 from geo.models import Article
@@ -139,6 +141,44 @@ def test_geoparse_document_is_a_pure_step(settings: Settings) -> None:
     assert [m.place.name for m in good.mentions if m.place] == ["Sangatte", "Calais"]
     bad = geoparse_document("blob.txt", b"\x00\x01", settings)
     assert bad.article is None and "binary" in bad.error
+
+
+def test_geoparse_document_applies_the_collection_s_rules(settings: Settings) -> None:
+    """A cluster engine that writes its own tables passes the rules in: rejected mentions are left out."""
+    from geo.ingest import geoparse_document
+
+    rules = [
+        Correction(Scope.COLLECTION, Action.REJECT, "Sangatte"),
+        Correction(Scope.COLLECTION, Action.PLACE, "calais", after=CALAIS_ME),
+        Correction(Scope.ARTICLE, Action.REJECT, "Calais", "another-article"),
+    ]
+    parsed = geoparse_document("camp.txt", b"Camp news\n\nRefugees camped in Sangatte, near Calais.", settings,
+                               corrections=rules)  # fmt: skip
+    assert [(m.mention.text, m.place.country_code, m.review) for m in parsed.mentions if m.place] == [
+        ("Calais", "US", "corrected")
+    ]
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "two-workers"])
+def test_every_ingest_path_and_reindex_apply_the_collection_s_rules(
+    batch: Path, store: Store, settings: Settings, geoparser: Geoparser, workers: int
+) -> None:
+    store.add_correction(Correction(Scope.COLLECTION, Action.REJECT, "Libya"))
+    store.add_correction(Correction(Scope.COLLECTION, Action.PLACE, "Calais", after=CALAIS_ME))
+    ingest_paths([str(batch)], store, settings, workers=workers)
+    pasted = ingest_articles([("pasted", lambda: read_pasted("Pasted", "Boats left Libya for Calais."))], store,
+                             geoparser).outcomes[0].article_id  # fmt: skip
+
+    def shown() -> dict[str, set[tuple[str, str, str]]]:
+        return {item.article.id: {(g.mention.text, g.place.country_code, g.review) for g in item.mentions if g.place}
+                for item in store.articles()}  # fmt: skip
+
+    before = shown()
+    assert before["lampedusa"] == {("Lampedusa", "IT", "automatic")}
+    assert before[pasted] == {("Calais", "US", "corrected")}
+    assert ("Calais", "US", "corrected") in before["page"] and ("Calais", "FR", "automatic") not in before["page"]
+    assert reindex(store, geoparser, everything=True) == len(before)
+    assert shown() == before
 
 
 def test_a_store_error_fails_that_input_only(tmp_path: Path, store: Store, settings: Settings,
