@@ -14,6 +14,9 @@ a download.
   MarkerCluster inlined from their XStatic packages: it opens from a file
   with no network.
 
+The places are those after the reviewers' corrections (``geo.corrections``),
+and each place and mention says whether a person reviewed it (``review``).
+
 ``PLACE_COLUMNS``, ``place_cells`` and ``place_feature`` are the place
 columns and GeoJSON features shared with the command line's ``extract``
 writers, and ``FormulaSafeWriter`` the CSV writer of both: a text cell
@@ -67,6 +70,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "sentence",
     "place_id",
     *PLACE_COLUMNS,
+    "review",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)", "@SUM(...)",
 # "=cmd|' /C calc'!A0"); tab and carriage return too, which some strip first (OWASP, CSV injection).
@@ -166,10 +170,13 @@ def to_geojson(
         One JSON document and a newline.  One Point feature per place, in
         ``summarise_places`` order, with the properties ``name``,
         ``country_code``, ``feature``, ``geonameid``, ``source`` (the place),
-        ``id``, ``label``, ``category``, ``mentions`` (a count), ``articles``
+        ``id``, ``label``, ``category``, ``review`` (whether a person
+        reviewed it: ``automatic``, ``confirmed``, ``corrected``, ``added``;
+        see ``geo.atlas.place_review``), ``mentions`` (a count), ``articles``
         (``{id, title, date}``, date ISO or null) and ``passages``
-        (``{article_id, text, start, end}``: the sentence and its offsets in
-        the article).  Non-ASCII text is kept as is.
+        (``{article_id, text, start, end, mentions}``: the sentence, its
+        offsets in the article, and the place's mentions in it as ``{start,
+        end, review}``).  Non-ASCII text is kept as is.
 
     Examples
     --------
@@ -177,6 +184,7 @@ def to_geojson(
     {'type': 'FeatureCollection', 'features': []}
     """
     by_id = {item.article.id: item.article for item in articles}
+    reviews = {(item.article.id, g.mention.start): g.review for item in articles for g in item.mentions}
     features = [
         place_feature(
             summary.place,
@@ -184,6 +192,7 @@ def to_geojson(
                 "id": summary.id,
                 "label": summary.label,
                 "category": summary.category,
+                "review": summary.review,
                 "mentions": summary.mentions,
                 "articles": [_article_json(by_id[article_id]) for article_id in summary.article_ids],
                 "passages": [
@@ -192,6 +201,10 @@ def to_geojson(
                         "text": by_id[p.article_id].text[p.start : p.end],
                         "start": p.start,
                         "end": p.end,
+                        "mentions": [
+                            {"start": start, "end": end, "review": reviews[(p.article_id, start)]}
+                            for start, end in p.highlights
+                        ],
                     }
                     for p in summary.passages
                 ],
@@ -231,7 +244,9 @@ def to_csv(articles: Sequence[GeoparsedArticle], *, categories: Iterable[str] | 
     str
         The CSV text, rows in article then text order, lines ending in
         ``"\\n"`` as in the CLI.  ``sentence`` is the text of the sentence
-        around the mention; ``lat``/``lon`` are full-precision decimals.  A
+        around the mention; ``lat``/``lon`` are full-precision decimals;
+        ``review`` says whether a person reviewed the mention (``automatic``,
+        ``confirmed``, ``corrected``, ``added``: ``geo.corrections``).  A
         text cell that starts with ``FORMULA_STARTS`` begins with ``'``, so a
         spreadsheet shows it and runs nothing.
 
@@ -261,7 +276,7 @@ def to_csv(articles: Sequence[GeoparsedArticle], *, categories: Iterable[str] | 
             sentence = article.text[mention.sentence[0] : mention.sentence[1]]
             writer.writerow(
                 [article.id, article.title, mention.start, mention.end, mention.text, mention.kind, category, sentence]
-                + [key, *place_cells(place)]
+                + [key, *place_cells(place), geocoded.review]
             )
     return buffer.getvalue()
 
@@ -360,6 +375,9 @@ def _heading_html(
         view.append("kinds: " + (", ".join(kinds) if kinds else "none"))
     if search.strip():
         view.append(f"search: “{search.strip()}”")
+    reviewed = sum(s.review != "automatic" for s in summaries)
+    if reviewed:
+        view.append(f"{reviewed} reviewed by a person")
     return (
         f'<header class="export-heading"><h1>{html.escape(title)}</h1>'
         f"<p>{html.escape('; '.join(view))}.</p>{legend}</header>"
@@ -371,12 +389,15 @@ def _articles_html(summaries: Sequence[PlaceSummary], articles: Sequence[Geopars
     for item in articles:
         article = item.article
         mentioned = [
-            (s.label, sum(len(p.highlights) for p in s.passages if p.article_id == article.id))
+            (s.label, sum(len(p.highlights) for p in s.passages if p.article_id == article.id), s.review)
             for s in summaries
             if article.id in s.article_ids
         ]
         byline = " · ".join(part for part in (str(article.date or "no date"), article.author, article.source) if part)
-        names = ", ".join(f"{label} ({count})" for label, count in mentioned) or "no places in view"
+        names = ", ".join(
+            f"{label} ({count}{'' if review == 'automatic' else ', ' + review})" for label, count, review in mentioned
+        )
+        names = names or "no places in view"
         items.append(
             f"<li><b>{html.escape(article.title or article.id)}</b> "
             f'<span class="byline">{html.escape(byline)}</span><br>'

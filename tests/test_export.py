@@ -14,6 +14,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,8 @@ B_TEXT = 'The mill in Calais, Maine closed. Nobody knows. "Hénin-Beaumont", the
 
 @pytest.fixture
 def corpus() -> list[GeoparsedArticle]:
-    """Two articles: five placed mentions in the first; one placed, two unplaced, one accented in the second."""
+    """Two articles: five placed mentions in the first (one confirmed by a reviewer); one placed, two unplaced,
+    one accented in the second."""
     import datetime as dt
 
     a = Article("a", "Camps cleared", A_TEXT, date=dt.date(2014, 5, 29))
@@ -54,7 +56,7 @@ def corpus() -> list[GeoparsedArticle]:
             (
                 geocoded(A_TEXT, "Calais", CALAIS),
                 geocoded(A_TEXT, "Syrians", SYRIA, "demonym"),
-                geocoded(A_TEXT, "Calais", CALAIS, nth=1),
+                replace(geocoded(A_TEXT, "Calais", CALAIS, nth=1), review="confirmed"),  # by a person
                 geocoded(A_TEXT, "France", FRANCE),
                 geocoded(A_TEXT, "Channel", CHANNEL),
             ),
@@ -110,13 +112,27 @@ def test_geojson_one_point_per_place_with_articles_and_passages(corpus: list[Geo
         "geonameid": 3029162,
         "source": "geonames",
         "category": "story",
+        "review": "confirmed",
         "mentions": 2,
         "articles": [{"id": "a", "title": "Camps cleared", "date": "2014-05-29"}],
         "passages": [
-            {"article_id": "a", "text": "Camps in Calais were cleared.", "start": 0, "end": 29},
-            {"article_id": "a", "text": "Syrians fled Calais to France.", "start": 30, "end": 60},
+            {
+                "article_id": "a",
+                "text": "Camps in Calais were cleared.",
+                "start": 0,
+                "end": 29,
+                "mentions": [{"start": 9, "end": 15, "review": "automatic"}],
+            },
+            {
+                "article_id": "a",
+                "text": "Syrians fled Calais to France.",
+                "start": 30,
+                "end": 60,
+                "mentions": [{"start": 43, "end": 49, "review": "confirmed"}],
+            },
         ],
     }
+    assert {f["properties"]["review"] for f in features[1:]} == {"automatic"}
     channel = next(f for f in features if f["properties"]["name"] == "English Channel")
     assert channel["properties"]["geonameid"] is None and channel["properties"]["id"].startswith("regions:")
     henin = next(f for f in features if f["properties"]["id"] == "geonames:3013525")
@@ -169,7 +185,9 @@ def test_csv_one_row_per_mention_placed_or_not(corpus: list[GeoparsedArticle]) -
         "country_code": "FR",
         "feature": "P.PPL",
         "geonameid": "3029162",
+        "review": "automatic",
     }
+    assert [r["review"] for r in rows].count("confirmed") == 1 and rows[2]["review"] == "confirmed"
     nobody = rows[6]
     assert (nobody["text"], nobody["category"], nobody["sentence"]) == ("Nobody", "story", "Nobody knows.")
     assert [nobody[c] for c in ("place_id", *export.PLACE_COLUMNS)] == [""] * 7
@@ -293,6 +311,12 @@ def test_html_inlines_every_asset(corpus: list[GeoparsedArticle]) -> None:
     assert "tile.openstreetmap.org" not in page  # the default basemap is the offline one
 
 
+def test_html_says_which_places_a_person_reviewed(corpus: list[GeoparsedArticle]) -> None:
+    page = export.to_html(corpus)
+    assert "6 places in 2 articles; 1 reviewed by a person." in page
+    assert "Calais, FR (2, confirmed), English Channel (1), " in page
+
+
 def test_html_draws_one_marker_per_place_and_fits_them(corpus: list[GeoparsedArticle]) -> None:
     summaries = summarise_places(corpus, categories=["story"])
     page = export.to_html(corpus, categories=["story"], outlines={"FR": SQUARE})
@@ -300,7 +324,7 @@ def test_html_draws_one_marker_per_place_and_fits_them(corpus: list[GeoparsedArt
     for summary in summaries:
         assert marker_class(summary) in page
     assert FIT_BOUNDS.search(page)
-    assert "3 places in 2 articles; kinds: Places in the story." in page
+    assert "3 places in 2 articles; kinds: Places in the story; 1 reviewed by a person." in page
 
 
 def test_html_with_tiles_only_when_asked(corpus: list[GeoparsedArticle]) -> None:
