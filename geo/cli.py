@@ -10,6 +10,8 @@ Subcommands::
     news-atlas [--store FILE] ingest PATH... [--workers N] [--dask] [--scheduler ADDRESS]
     news-atlas [--store FILE] list | delete ID... | reindex [--all] | export [...]
     news-atlas [--store FILE] check | backup FILE [--force]
+    news-atlas [--store FILE] corrections list [--article ID] [--place ID] [--reviewer NAME] | undo ID...
+    news-atlas [--store FILE] corrections export FILE | import FILE
 
 The global options may also follow the subcommand.  Exit status: 0 on
 success; 2 when a file could not be read (the others are still processed),
@@ -32,7 +34,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from geo.config import PROJECT_DIR, SETTINGS, Settings
-from geo.exc import ConfigurationError, DamagedStoreError, GeoError, IngestError, StoreError, TooManyPlacesError
+from geo.exc import (
+    ConfigurationError,
+    CorrectionError,
+    DamagedStoreError,
+    GeoError,
+    IngestError,
+    StoreError,
+    TooManyPlacesError,
+)
 from geo.explain import explain_lines
 from geo.export import PLACE_COLUMNS, FormulaSafeWriter, place_cells, place_feature
 from geo.models import GeocodedMention
@@ -230,7 +240,32 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("file", type=Path, metavar="FILE", help="The backup file (never the store itself).")
     backup.add_argument("--force", action="store_true", help="Replace FILE if it exists.")
     backup.set_defaults(command=_backup)
+    _add_corrections_parser(commands, common)
     return parser
+
+
+def _add_corrections_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    """``corrections list | undo | export | import``: reviewers' decisions, kept in the store."""
+    corrections = commands.add_parser(
+        "corrections", parents=[common], help="List, undo, export or import the reviewers' corrections of places."
+    )
+    actions = corrections.add_subparsers(title="corrections commands", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", parents=[common], help="List the corrections, oldest first (tab-separated).")
+    listing.add_argument("--article", metavar="ID", help="Only this article's.")
+    listing.add_argument("--place", metavar="PLACE_ID", help="Only those from or to this place (geonames:3029162).")
+    listing.add_argument("--reviewer", metavar="NAME", help="Only this reviewer's.")
+    listing.set_defaults(command=_corrections_list)
+    undo = actions.add_parser("undo", parents=[common], help="Undo corrections by id (they stay in the history).")
+    undo.add_argument("ids", nargs="+", type=int, metavar="ID")
+    undo.set_defaults(command=_corrections_undo)
+    export = actions.add_parser("export", parents=[common], help="Write every correction to a JSON file.")
+    export.add_argument("file", type=Path, metavar="FILE")
+    export.set_defaults(command=_corrections_export)
+    load = actions.add_parser(
+        "import", parents=[common], help="Apply the corrections of a JSON file (those already here are skipped)."
+    )
+    load.add_argument("file", type=Path, metavar="FILE")
+    load.set_defaults(command=_corrections_import)
 
 
 def _open_store(settings: Settings) -> Store:
@@ -392,6 +427,75 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_BAD_INPUT
     sys.stdout.write(f"{settings.store_path} backed up to {args.file}: {copy.articles} articles, checked\n")
     return EXIT_OK
+
+
+def _corrections_list(args: argparse.Namespace, settings: Settings) -> int:
+    """``corrections list``: id, time, reviewer, scope, action, article, span, name, place before -> after, undone."""
+    from geo.atlas import place_label
+
+    writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+    with _open_store(settings) as store:
+        corrections = store.corrections(article_id=args.article, place=args.place, reviewer=args.reviewer)
+    for c in corrections:
+        span = f"{c.span[0]}-{c.span[1]}" if c.span else ""
+        moved = " -> ".join(place_label(p) if p else "-" for p in (c.before, c.after) if p or c.after)
+        row = [c.id, c.created_at, c.reviewer, c.scope.value, c.action.value, c.article_id or "*", span, c.name,
+               moved, f"undone {c.undone_at}" if c.undone_at else ""]  # fmt: skip
+        writer.writerow(row)
+    return EXIT_OK
+
+
+def _corrections_undo(args: argparse.Namespace, settings: Settings) -> int:
+    failed = False
+    with _open_store(settings) as store:
+        for correction_id in args.ids:
+            try:
+                undone = store.undo_correction(correction_id)
+            except CorrectionError as err:
+                _error(str(err))
+                failed = True
+            else:
+                sys.stdout.write(f"undone {undone.id}: {undone.action.value} {undone.name!r} ({undone.scope.value})\n")
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _corrections_export(args: argparse.Namespace, settings: Settings) -> int:
+    from geo.corrections import dump_corrections
+
+    with _open_store(settings) as store:
+        corrections = store.corrections()
+    try:
+        args.file.write_text(dump_corrections(corrections), encoding="utf-8")
+    except OSError as err:
+        _error(f"cannot write {args.file}: {err.strerror or err}. Choose another file.")
+        return EXIT_BAD_INPUT
+    sys.stdout.write(f"{len(corrections)} corrections written to {args.file}\n")
+    return EXIT_OK
+
+
+def _corrections_import(args: argparse.Namespace, settings: Settings) -> int:
+    """``corrections import FILE``: apply what the store can take, name the rest; exit 2 unless all went in."""
+    from geo.corrections import known_places, load_corrections
+
+    try:
+        loaded = load_corrections(args.file)
+    except CorrectionError as err:
+        _error(str(err))
+        return EXIT_BAD_INPUT
+    from geo.gazetteer.geonames import GeoNamesGazetteer
+
+    known, unknown = known_places(loaded.corrections, GeoNamesGazetteer.from_settings(settings))
+    with _open_store(settings) as store:
+        report = store.import_corrections(known)
+    for problem in loaded.problems:
+        _error(problem)
+    for correction, reason in unknown + report.failed:
+        _error(f"correction of {correction.name!r} ({correction.scope.value}, {correction.action.value}): {reason}")
+    for article_id, count in report.missing_articles.items():
+        _error(f"{count} corrections of article {article_id!r} left out: the store {settings.store_path} lacks it.")
+    lacking = f", {len(unknown)} for places the gazetteer lacks" if unknown else ""
+    sys.stdout.write(f"{report.summary()}{lacking} (store: {settings.store_path})\n")
+    return EXIT_OK if report.ok and not unknown and not loaded.problems else EXIT_BAD_INPUT
 
 
 def _install_assets(args: argparse.Namespace, settings: Settings) -> int:

@@ -16,24 +16,33 @@ version, so a decision is made once.  Its scope says how far it reaches:
 
 A narrower scope beats a wider one; within a scope the latest correction
 wins.  Names are compared by ``normalise_name``, as the gazetteer compares them.
+
+A corrections file (``python -m geo corrections export``) is one JSON object:
+``{"format": "news-atlas-corrections", "version": 1, "exported_at": ...,
+"corrections": [...]}``, each correction as ``Correction.as_json`` writes it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from geo.atlas import place_id
-from geo.exc import CorrectionError
+from geo.exc import CorrectionError, IngestError
 from geo.gazetteer.base import Gazetteer, normalise_name
 from geo.models import GeocodedMention, Mention, Place, ReviewStatus
 from geo.text import paragraph_spans, sentence_spans
 
 #: What the store keeps for a mention: a review status, or hidden because a person said it is no place.
 StoredStatus = Literal[ReviewStatus, "rejected"]
+FILE_FORMAT = "news-atlas-corrections"
+FILE_VERSION = 1  # the corrections file's format version: a newer one is refused, not misread
+MAX_FILE_BYTES = 50_000_000  # about 80,000 corrections; a bigger file is refused before it is read
 
 
 class Scope(enum.Enum):
@@ -327,6 +336,96 @@ def find_place(gazetteer: Gazetteer, name: str, key: str) -> Place:
     )
 
 
+def known_places(
+    corrections: Iterable[Correction], gazetteer: Gazetteer
+) -> tuple[list[Correction], list[tuple[Correction, str]]]:
+    """The corrections whose new place the gazetteer knows (``find_place``), and the others with the reason.
+
+    An import checks them: a place only another gazetteer (or the online
+    geocoder) knew could not be chosen here.
+    """
+    known, unknown = [], []
+    for correction in corrections:
+        try:
+            if correction.after is not None:
+                find_place(gazetteer, correction.after.name, place_id(correction.after))
+        except CorrectionError as err:
+            unknown.append((correction, str(err)))
+        else:
+            known.append(correction)
+    return known, unknown
+
+
 def now() -> str:
     """The time of a correction or an undo: UTC, ISO 8601, to the microsecond (their order is kept)."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def dump_corrections(corrections: Iterable[Correction]) -> str:
+    """A corrections file's text: every correction, undone ones too (an import then carries the undo)."""
+    document = {
+        "format": FILE_FORMAT,
+        "version": FILE_VERSION,
+        "exported_at": now(),
+        "corrections": [c.as_json() for c in corrections],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+@dataclass
+class CorrectionsFile:
+    """The corrections read from a file, and the records that could not be read (with the reason)."""
+
+    corrections: list[Correction] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def load_corrections(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> CorrectionsFile:
+    """Read a corrections file written by ``dump_corrections``.
+
+    The size is checked before anything is read, as for article files
+    (``geo.readers.read_file``); a bad record is a problem of its own and
+    the others are still read.
+
+    Raises
+    ------
+    CorrectionError
+        When the file cannot be read, is over ``max_bytes``, is not JSON, is
+        not a corrections file, or is from a newer version of the format.
+    """
+    from geo.readers import read_file, shown  # imported here: the store imports this module, not the readers
+
+    label = f"Corrections file {shown(str(path))}"
+    try:
+        data = read_file(label, Path(path), max_bytes, remedy="Export fewer corrections, or split the file.")
+    except IngestError as err:
+        raise CorrectionError(str(err)) from err
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:  # RecursionError: "[[[[..."
+        raise CorrectionError(
+            f"{label} is not JSON ({err}). Give a file written by `python -m geo corrections export`."
+        ) from err
+    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
+        raise CorrectionError(
+            f'{label} is JSON but not a News Atlas corrections file (no "format": "{FILE_FORMAT}"). '
+            "Give a file written by `python -m geo corrections export`."
+        )
+    version = document.get("version")
+    if not isinstance(version, int) or version > FILE_VERSION or version < 1:
+        raise CorrectionError(
+            f"{label} has format version {version!r}; this News Atlas reads version {FILE_VERSION}. "
+            "Update News Atlas to import it."
+        )
+    records = document.get("corrections")
+    if not isinstance(records, list):
+        raise CorrectionError(f"{label} has no list of corrections. Export it again.")
+    loaded = CorrectionsFile()
+    for number, record in enumerate(records, start=1):
+        try:
+            if not isinstance(record, dict) or not isinstance(record.get("uid"), str) or not record["uid"]:
+                raise CorrectionError("it is not an object with a uid; export the file again")
+            loaded.corrections.append(Correction.from_json(record))
+        except CorrectionError as err:
+            loaded.problems.append(f"{label}, correction {number}: {err}")
+    return loaded

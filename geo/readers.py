@@ -164,7 +164,7 @@ def read_path(path: str | Path, *, max_bytes: int, utf8_only: bool = False) -> A
     """
     path = Path(path)
     label = f"Article file {shown(str(path))}"
-    data = _read_file(label, path, max_bytes)
+    data = read_file(label, path, max_bytes)
     kind = _KINDS.get(path.suffix.lower(), "auto")
     article = _read(label, path.name, data, kind=kind, max_bytes=max_bytes, utf8_only=utf8_only)
     return dataclasses.replace(article, path=str(path))
@@ -408,17 +408,22 @@ def _build(build: Callable[..., Article], label: str, text: str, **kwargs: Any) 
         raise IngestError(str(err)) from err
 
 
-def _check_size(label: str, size: int, max_bytes: int, *, exact: bool = True) -> None:
+_ARTICLE_REMEDY = "Split the article, or raise NEWS_ATLAS_MAX_ARTICLE_BYTES."
+
+
+def _check_size(label: str, size: int, max_bytes: int, *, exact: bool = True, remedy: str = _ARTICLE_REMEDY) -> None:
     if size > max_bytes:
         how_big = f"{size:,} bytes, over" if exact else "more than"
-        raise IngestError(
-            f"{label} is too large: {how_big} the limit of {max_bytes:,} bytes. "
-            f"Split the article, or raise NEWS_ATLAS_MAX_ARTICLE_BYTES."
-        )
+        raise IngestError(f"{label} is too large: {how_big} the limit of {max_bytes:,} bytes. {remedy}")
 
 
-def _read_file(label: str, path: Path, max_bytes: int) -> bytes:
-    """At most ``max_bytes`` bytes of a regular file, or an ``IngestError`` saying what the path is instead."""
+def read_file(label: str, path: Path, max_bytes: int, *, remedy: str = _ARTICLE_REMEDY) -> bytes:
+    """At most ``max_bytes`` bytes of a regular file, or an ``IngestError`` saying what the path is instead.
+
+    ``label`` names the file in messages ("Article file 'a.md'"); ``remedy``
+    says what to do with a file over the limit.  Any file News Atlas reads
+    whole goes through here (articles, corrections files).
+    """
     try:
         # stat() first: a device or pipe is refused without being opened, an over-size file without being read.
         _check_regular(label, os.stat(path))
@@ -428,7 +433,7 @@ def _read_file(label: str, path: Path, max_bytes: int) -> bytes:
     try:
         info = os.fstat(fd)
         _check_regular(label, info)  # it may have been replaced since stat()
-        _check_size(label, info.st_size, max_bytes)
+        _check_size(label, info.st_size, max_bytes, remedy=remedy)
         chunks: list[bytes] = []
         size = 0
         # One byte more than allowed: a file that grows while it is read, or whose size stat() does not know
@@ -443,7 +448,7 @@ def _read_file(label: str, path: Path, max_bytes: int) -> bytes:
         raise IngestError(f"{label} cannot be read: {err.strerror or err}. Check the file.") from err
     finally:
         os.close(fd)
-    _check_size(label, size, max_bytes, exact=False)
+    _check_size(label, size, max_bytes, exact=False, remedy=remedy)
     return b"".join(chunks)
 
 

@@ -507,10 +507,12 @@ def test_a_newer_store_is_named_once(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_check_a_good_store(seeded_store: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geo.store import SCHEMA_VERSION
+
     store = tmp_path / "atlas.sqlite3"
     store.write_bytes(seeded_store)
     status, out, err = run_cli(capsys, "--store", str(store), "check")
-    assert (status, out, err) == (0, f"{store}: ok, 2 articles, schema version 1\n", "")
+    assert (status, out, err) == (0, f"{store}: ok, 2 articles, schema version {SCHEMA_VERSION}\n", "")
 
 
 def test_check_without_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -560,3 +562,109 @@ def test_explain_says_why_each_name_was_kept_or_vetoed(tiny_geoparser: list[Sett
     assert "evidence: locative: in; container: france" in out  # the first evidence, and the container
     assert "    chosen " in out and "FR (P.PPL" in out
     assert "'Calais' at 43-49, toponym: vetoed" in out and "vetoed by title: the title 'President' before it" in out
+
+
+# -- corrections ---------------------------------------------------------------------------
+
+CORRECTIONS = DATA / "corrections"
+REVIEW = str(CORRECTIONS / "review.json")  # five corrections: two apply to the seeds, three cannot
+
+
+@pytest.fixture
+def seeded(seeded_store: bytes, tmp_path: Path) -> Path:
+    store = tmp_path / "atlas.sqlite3"
+    store.write_bytes(seeded_store)
+    return store
+
+
+def _shown_calais(store: Path) -> tuple[str, str]:
+    """The country and review status of the May article's first Calais."""
+    from geo.store import Store
+
+    with Store(store) as opened:
+        first = next(g for g in opened.article(MAY).mentions if g.mention.start == 270)
+    return first.place.country_code, first.review
+
+
+def test_corrections_import_applies_what_it_can_and_names_the_rest(
+    seeded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run_cli(capsys, "--store", str(seeded), "corrections", "import", REVIEW)
+    assert status == 2
+    assert out == (
+        "2 applied, 0 already in the store, 1 for articles the store lacks, 0 failed, "
+        f"1 for places the gazetteer lacks (store: {seeded})\n"
+    )
+    lines = err.splitlines()
+    assert len(lines) == 3 and all(line.startswith("news-atlas: error: ") for line in lines)
+    assert "correction 5: Place 'Atlantis' has invalid coordinates" in lines[0] and "-90..90" in lines[0]
+    assert "correction of 'Georgia' (collection, place): The gazetteer has no place 'Georgia'" in lines[1]
+    assert lines[2].endswith(f"1 corrections of article 'not-here' left out: the store {seeded} lacks it.")
+    assert _shown_calais(seeded) == ("US", "corrected")
+    status, out, _ = run_cli(capsys, "--store", str(seeded), "export", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert not [row for row in rows if row["text"] == "EU"]
+    assert [(r["country_code"], r["review"]) for r in rows if r["start"] == "270"] == [("US", "corrected")]
+    status, out, _ = run_cli(capsys, "--store", str(seeded), "corrections", "import", REVIEW)
+    assert out.startswith("0 applied, 2 already in the store, 1 for articles the store lacks")  # idempotent
+
+
+def test_corrections_export_import_list_and_undo(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_cli(capsys, "--store", str(seeded), "corrections", "import", REVIEW)
+    status, out, _ = run_cli(capsys, "--store", str(seeded), "corrections", "list", "--reviewer", "Ben")
+    assert status == 0
+    [row] = [line.split("\t") for line in out.splitlines()]
+    assert row[2:] == ["Ben", "mention", "place", MAY, "270-276", "Calais", "Calais, FR -> Calais, US-ME", ""]
+    status, out, _ = run_cli(capsys, "--store", str(seeded), "corrections", "undo", row[0], "99")
+    assert status == 2 and out == f"undone {row[0]}: place 'Calais' (mention)\n"
+    assert _shown_calais(seeded) == ("FR", "automatic")
+    exported = tmp_path / "review-out.json"
+    status, out, _ = run_cli(capsys, "--store", str(seeded), "corrections", "export", str(exported))
+    assert (status, out) == (0, f"2 corrections written to {exported}\n")
+    other = tmp_path / "other.sqlite3"
+    assert run_cli(capsys, "--store", str(other), "ingest", str(SEED.parent))[0] == 0
+    status, out, err = run_cli(capsys, "--store", str(other), "corrections", "import", str(exported))
+    assert (status, err) == (0, "") and out.startswith("2 applied, 0 already in the store, 0 for articles")
+    _, listed, _ = run_cli(capsys, "--store", str(other), "corrections", "list")
+    assert [line.split("\t")[-1].split(" ")[0] for line in listed.splitlines()] == ["", "undone"]
+    assert _shown_calais(other) == ("FR", "automatic")
+
+
+def _huge(path: Path) -> Path:
+    """A 1 GB file that takes no disk: refused by its size before a byte is read."""
+    with path.open("wb") as out:
+        out.truncate(1 << 30)
+    return path
+
+
+# Corrections files import refuses whole, and what the message says.
+BAD_CORRECTIONS_FILES = [
+    pytest.param(lambda tmp: CORRECTIONS / "not-json.json", "is not JSON (Expecting value", id="not-json"),
+    pytest.param(
+        lambda tmp: CORRECTIONS / "newer.json",
+        "has format version 2; this News Atlas reads version 1",
+        id="newer-version",
+    ),
+    pytest.param(
+        lambda tmp: CORRECTIONS / "geojson.json", "is JSON but not a News Atlas corrections file", id="other-json"
+    ),
+    pytest.param(
+        _huge, "is too large: 1,073,741,824 bytes, over the limit of 50,000,000 bytes. Export fewer", id="1-GB"
+    ),
+    pytest.param(lambda tmp: tmp / "nothing.json", "does not exist. Check the path.", id="missing"),
+    pytest.param(lambda tmp: tmp, "is a folder", id="a-folder"),
+]
+
+
+@pytest.mark.parametrize(("make", "said"), BAD_CORRECTIONS_FILES)
+def test_corrections_import_refuses_a_bad_file_and_changes_nothing(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], make, said: str
+) -> None:
+    before = seeded.read_bytes()
+    path = make(tmp_path / "huge.json") if make is _huge else make(tmp_path)
+    status, out, err = run_cli(capsys, "--store", str(seeded), "corrections", "import", str(path))
+    assert (status, out) == (2, "")
+    assert err.startswith(f"news-atlas: error: Corrections file {str(path)!r}") and said in err
+    assert err.count("\n") == 1 and seeded.read_bytes() == before
