@@ -239,7 +239,9 @@ def apply_corrections(
     Returns
     -------
     list[ReviewedMention]
-        In text order.  An added mention hides the geoparser's mentions it overlaps (as rejected).
+        In text order.  An added mention hides the geoparser's mentions it
+        overlaps (as rejected); a mention a person placed or confirmed stays,
+        as added, when the geoparser no longer finds it (a new version).
 
     Examples
     --------
@@ -255,20 +257,28 @@ def apply_corrections(
             by_span[correction.span] = correction
         else:
             (by_article if correction.scope is Scope.ARTICLE else by_collection)[correction.key] = correction
-    adds = [c for c in by_span.values() if c.action is Action.ADD]
+    found = {(g.mention.start, g.mention.end) for g in mentions}
+    # Spans a person placed: added ones, and those placed or confirmed that this geoparser no longer finds.
+    claims = [c for c in by_span.values() if c.action is Action.ADD or (c.span not in found and _place_of(c))]
     reviewed = []
     for geocoded in mentions:
         mention = geocoded.mention
         span = (mention.start, mention.end)
         key = normalise_name(mention.text)
-        if any(add.span != span and _overlap(add.span, span) for add in adds):  # type: ignore[arg-type]
+        if any(claim.span != span and _overlap(claim.span, span) for claim in claims):  # type: ignore[arg-type]
             reviewed.append(ReviewedMention(mention, geocoded.place, None, "rejected"))  # the person's span wins
             continue
         rule = by_span.get(span) or by_article.get(key) or by_collection.get(key)
         reviewed.append(_reviewed(geocoded, rule))
-    found = {(r.mention.start, r.mention.end) for r in reviewed}
-    reviewed += [_added(text, add) for add in adds if add.span not in found]
+    reviewed += [_added(text, claim) for claim in claims if claim.span not in found]
     return sorted(reviewed, key=lambda r: r.mention.start)
+
+
+def _place_of(correction: Correction) -> Place | None:
+    """The place a mention correction puts at its span: the new one, or the one it confirmed (none to reject)."""
+    if correction.action is Action.REJECT:
+        return None
+    return correction.after or correction.before
 
 
 def _order(correction: Correction) -> tuple[str, int]:
@@ -292,11 +302,12 @@ def _reviewed(geocoded: GeocodedMention, rule: Correction | None) -> ReviewedMen
 
 
 def _added(text: str, add: Correction) -> ReviewedMention:
-    start, end = add.span  # type: ignore[misc]  # an add always has a span
+    """The mention a person placed at a span the geoparser did not find (or no longer finds)."""
+    start, end = add.span  # type: ignore[misc]  # a mention correction always has a span
     paragraph = paragraph_of(text, start, end)
     sentence = next((s for s in sentence_spans(text, *paragraph) if s[0] <= start and end <= s[1]), paragraph)
     mention = Mention(start, end, text[start:end], "toponym", sentence, paragraph, key=add.key, rule="added")
-    return ReviewedMention(mention, None, add.after, "added")
+    return ReviewedMention(mention, None, _place_of(add), "added")
 
 
 def paragraph_of(text: str, start: int, end: int) -> tuple[int, int]:

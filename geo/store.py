@@ -804,7 +804,8 @@ def _insert_place(conn: sqlite3.Connection, place: Place | None) -> str | None:
 
 def _insert_mentions(conn: sqlite3.Connection, article_id: str, mentions: Sequence[ReviewedMention]) -> None:
     for reviewed in mentions:
-        key, automatic = _insert_place(conn, reviewed.place), _insert_place(conn, reviewed.automatic)
+        key = _insert_place(conn, reviewed.place)
+        automatic = key if reviewed.automatic is reviewed.place else _insert_place(conn, reviewed.automatic)
         m = reviewed.mention
         conn.execute(
             "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",

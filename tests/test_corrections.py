@@ -105,6 +105,19 @@ def test_an_add_on_a_span_the_geoparser_found_places_it() -> None:
     assert len(outcome([add])) == len(MENTIONS)
 
 
+def test_a_placed_mention_the_geoparser_no_longer_finds_stays_as_added() -> None:
+    """A new geoparser version misses the first Calais: the reviewer's decision still places it."""
+    placed = at(FIRST, Action.PLACE, CALAIS_ME)
+    confirmed = at(SECOND, Action.CONFIRM, before=CALAIS)
+    rejected = at(THIRD, Action.REJECT)
+    reviewed = apply_corrections(TEXT, [STEELE], [placed, confirmed, rejected])
+    assert [(r.mention.text, r.status, r.place) for r in reviewed] == [
+        ("Calais", "added", CALAIS_ME),
+        ("Steele", "automatic", CALAIS_ME),
+        ("Calais", "added", CALAIS),
+    ]
+
+
 BAD_CORRECTIONS = [
     pytest.param(dict(scope=Scope.COLLECTION, action=Action.REJECT, name="  "), "has an empty name", id="empty-name"),
     pytest.param(dict(scope=Scope.COLLECTION, action=Action.REJECT, name="..."), "has an empty name", id="only-dots"),

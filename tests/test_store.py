@@ -559,6 +559,15 @@ def test_corrections_survive_reindex_a_new_geoparser_and_a_second_ingest(
     _assert_reviewed(store)
 
 
+def test_a_mention_a_new_geoparser_misses_keeps_the_reviewer_s_place(
+    store: Store, seeds: list[GeoparsedArticle]
+) -> None:
+    _review(store)
+    may = next(item for item in seeds if item.article.id == MAY)
+    store.replace_mentions(MAY, [g for g in may.mentions if g.mention.start != 270], geoparser_version="v2")
+    assert _shown(store, MAY)[(270, "Calais")] == ("Calais, US-ME", "added")
+
+
 def test_a_collection_rule_applies_to_articles_added_later(store: Store) -> None:
     rule = store.add_correction(Correction(Scope.COLLECTION, Action.PLACE, "Calais", after=CALAIS_ME, reviewer="Ana"))
     assert rule.before is not None and rule.before.geonameid == 3029162  # the place its mentions had
