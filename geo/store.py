@@ -493,9 +493,12 @@ class Store:
         elsewhere is applied; one for an article the store lacks, or that no
         longer fits its article's text, is reported and left out.  One
         transaction: the store takes the whole import or, on an error, none of it.
+        An article's corrections apply at once, in order (a correction of an
+        added mention needs it there); the collection's, which may reach
+        thousands of articles, once at the end.
         """
         report = CorrectionsImport()
-        reached: set[str] = set()
+        reached: set[str] = set()  # articles that collection rules reach
         with self._transaction() as conn:
             for correction in corrections:
                 row = conn.execute("SELECT id, undone_at FROM corrections WHERE uid = ?", (correction.uid,)).fetchone()
@@ -516,7 +519,10 @@ class Store:
                     report.failed.append((correction, str(err)))
                     continue
                 report.applied.append(stored)
-                reached.update(_reached(conn, stored))
+                if stored.article_id is None:
+                    reached.update(_reached(conn, stored))
+                else:
+                    _reapply(conn, stored.article_id)
             for article_id in sorted(reached):
                 _reapply(conn, article_id)
         return report

@@ -491,6 +491,7 @@ def test_backup_of_a_damaged_store_keeps_the_earlier_backup(closed_store: Path, 
 # -- corrections -----------------------------------------------------------------------------
 
 NORD = Place("Nord-Pas-de-Calais", 50.5, 2.7, "FR", "A.ADM1", 2990119, "test", admin1="31")
+FRANCE_PLACE = Place("France", 46.0, 2.0, "FR", "A.PCLI", 3017382, "test")
 
 
 def _at(store: Store, article_id: str, start: int, action: Action, after: Place | None = None,
@@ -678,6 +679,20 @@ def test_import_is_idempotent_and_reports_missing_articles(
     assert not [key for key in _shown(elsewhere, SEPTEMBER) if key[1] == "EU"]
     back = store.import_corrections(elsewhere.corrections())
     assert (len(back.applied), back.already, back.ok) == (0, 1, True)
+
+
+def test_an_import_keeps_the_order_of_an_article_s_corrections(
+    store: Store, seeds: list[GeoparsedArticle], tmp_path: Path
+) -> None:
+    """A place added, then moved: the move needs the added mention, so each correction applies before the next."""
+    added = store.add_correction(_add(store, MAY, "North West", NORD))
+    store.add_correction(replace(_at(store, MAY, added.span[0], Action.PLACE, FRANCE_PLACE), name="North West"))
+    copy = Store(tmp_path / "copy.sqlite3")
+    for item in seeds:
+        copy.add(item.article, item.mentions, geoparser_version="v1")
+    report = copy.import_corrections(store.corrections())
+    assert (len(report.applied), report.failed) == (2, [])
+    assert _shown(copy, MAY)[(added.span[0], "North West")] == ("France", "added")
 
 
 def test_an_import_carries_an_undo(store: Store, seeds: list[GeoparsedArticle], tmp_path: Path) -> None:
