@@ -43,6 +43,7 @@ StoredStatus = Literal[ReviewStatus, "rejected"]
 FILE_FORMAT = "news-atlas-corrections"
 FILE_VERSION = 1  # the corrections file's format version: a newer one is refused, not misread
 MAX_FILE_BYTES = 50_000_000  # about 80,000 corrections; a bigger file is refused before it is read
+MAX_NAME = 200  # characters of a place name or a reviewer's name ("Llanfairpwllgwyngyll..." has 58)
 
 
 class Scope(enum.Enum):
@@ -97,6 +98,12 @@ class Correction:
         what = f"A {self.scope.value} correction ({self.action.value})"
         if not self.name.strip() or not self.key:
             raise CorrectionError(f"{what} has an empty name: give the place name as it is written in the text.")
+        for field_name, value in (("name", self.name), ("reviewer name", self.reviewer)):
+            if len(value) > MAX_NAME:
+                raise CorrectionError(
+                    f"{what} has a {field_name} of {len(value):,} characters ({value[:40]!r}...), over {MAX_NAME}: "
+                    f"give the {field_name} alone."
+                )
         if (self.scope is Scope.COLLECTION) != (self.article_id is None):
             needs = "no article (it applies to every one)" if self.scope is Scope.COLLECTION else "an article id"
             raise CorrectionError(f"{what} of {self.name!r} needs {needs}.")

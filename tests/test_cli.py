@@ -632,6 +632,11 @@ def test_corrections_export_import_list_and_undo(
     assert _shown_calais(other) == ("FR", "automatic")
 
 
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def _huge(path: Path) -> Path:
     """A 1 GB file that takes no disk: refused by its size before a byte is read."""
     with path.open("wb") as out:
@@ -653,6 +658,7 @@ BAD_CORRECTIONS_FILES = [
     pytest.param(
         _huge, "is too large: 1,073,741,824 bytes, over the limit of 50,000,000 bytes. Export fewer", id="1-GB"
     ),
+    pytest.param(lambda tmp: _written(tmp / "deep.json", "[" * 200_000), "is not JSON (maximum recursion", id="deep"),
     pytest.param(lambda tmp: tmp / "nothing.json", "does not exist. Check the path.", id="missing"),
     pytest.param(lambda tmp: tmp, "is a folder", id="a-folder"),
 ]
