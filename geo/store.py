@@ -430,8 +430,7 @@ class Store:
         """
         with self._transaction() as conn:
             stored = self._insert_correction(conn, self._checked(conn, correction))
-            for article_id in _reached(conn, stored):
-                _reapply(conn, article_id)
+            _apply(conn, stored)
         return stored
 
     @_guarded("write")
@@ -456,8 +455,7 @@ class Store:
                 raise CorrectionError(f"Correction {correction_id} was undone already, at {found[0].undone_at}.")
             undone = replace(found[0], undone_at=now())
             conn.execute("UPDATE corrections SET undone_at = ? WHERE id = ?", (undone.undone_at, correction_id))
-            for article_id in _reached(conn, undone):
-                _reapply(conn, article_id)
+            _apply(conn, undone)
         return undone
 
     @_guarded("read")
@@ -493,12 +491,10 @@ class Store:
         elsewhere is applied; one for an article the store lacks, or that no
         longer fits its article's text, is reported and left out.  One
         transaction: the store takes the whole import or, on an error, none of it.
-        An article's corrections apply at once, in order (a correction of an
-        added mention needs it there); the collection's, which may reach
-        thousands of articles, once at the end.
+        Each applies before the next is checked (a correction of an added
+        mention needs it there).
         """
         report = CorrectionsImport()
-        reached: set[str] = set()  # articles that collection rules reach
         with self._transaction() as conn:
             for correction in corrections:
                 row = conn.execute("SELECT id, undone_at FROM corrections WHERE uid = ?", (correction.uid,)).fetchone()
@@ -507,7 +503,7 @@ class Store:
                     if row[1] is None and correction.undone_at is not None:
                         conn.execute("UPDATE corrections SET undone_at = ? WHERE id = ?",
                                      (correction.undone_at, row[0]))  # fmt: skip
-                        reached.update(_reached(conn, correction))
+                        _apply(conn, correction)
                     continue
                 lacking = correction.article_id
                 if lacking is not None and _article_text(conn, lacking) is None:
@@ -519,12 +515,7 @@ class Store:
                     report.failed.append((correction, str(err)))
                     continue
                 report.applied.append(stored)
-                if stored.article_id is None:
-                    reached.update(_reached(conn, stored))
-                else:
-                    _reapply(conn, stored.article_id)
-            for article_id in sorted(reached):
-                _reapply(conn, article_id)
+                _apply(conn, stored)
         return report
 
     def _checked(self, conn: sqlite3.Connection, correction: Correction) -> Correction:
@@ -773,19 +764,48 @@ def _write_mentions(conn: sqlite3.Connection, article_id: str, text: str, mentio
     _insert_mentions(conn, article_id, apply_corrections(text, mentions, corrections))
 
 
-def _reapply(conn: sqlite3.Connection, article_id: str) -> None:
-    """Apply an article's corrections again to the geoparser's mentions kept in the store."""
+def _apply(conn: sqlite3.Connection, correction: Correction) -> None:
+    """Apply the corrections again where a new or undone one reaches.
+
+    A mention correction may add or hide spans: its article is written
+    again.  One by name changes only the mentions of that name, in its
+    article or in every article that has it, which are updated in place: a
+    rule on a common name reaches thousands of articles.
+    """
+    if correction.span is not None and correction.article_id is not None:
+        _reapply(conn, correction.article_id)
+        return
+    for article_id in _reached(conn, correction):
+        _reapply(conn, article_id, key=correction.key)
+
+
+def _reapply(conn: sqlite3.Connection, article_id: str, *, key: str | None = None) -> None:
+    """Apply an article's corrections again to the geoparser's mentions kept in the store (those named ``key``)."""
     text = _article_text(conn, article_id)
     if text is None:
         return
+    named = "" if key is None else " AND m.name_key = ?"
     rows = conn.execute(
         f"SELECT {_MENTION_COLUMNS.replace('m.review', 'm.auto_place_id')} FROM mentions m "
-        "LEFT JOIN places p ON p.id = m.auto_place_id WHERE m.article_id = ? AND m.review != 'added' ORDER BY m.start",
-        (article_id,),
+        f"LEFT JOIN places p ON p.id = m.auto_place_id WHERE m.article_id = ? AND m.review != 'added'{named} "
+        "ORDER BY m.start",
+        (article_id,) if key is None else (article_id, key),
     ).fetchall()
     geoparsed = [GeocodedMention(_mention(row), _place(row[8:18])) for row in rows]
-    conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
-    _write_mentions(conn, article_id, text, geoparsed)
+    if key is None:
+        conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+        _write_mentions(conn, article_id, text, geoparsed)
+        return
+    where = "WHERE undone_at IS NULL AND (article_id = ? OR article_id IS NULL)"
+    for reviewed in apply_corrections(text, geoparsed, _corrections(conn, where, (article_id,))):
+        if reviewed.status == "added":  # the article's added mentions, which no name rule changes
+            continue
+        m = reviewed.mention
+        conn.execute(
+            "UPDATE mentions SET place_id = ?, review = ?, category = ? WHERE article_id = ? AND start = ? AND end = ?",
+            (_insert_place(conn, reviewed.place), reviewed.status, mention_category(reviewed.geocoded), article_id,
+             m.start, m.end),
+        )  # fmt: skip
 
 
 def _reached(conn: sqlite3.Connection, correction: Correction) -> list[str]:
