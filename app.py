@@ -16,13 +16,16 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
+import review_ui
 from geo import export, render
 from geo.assets import install_outlines, install_vendor_assets
-from geo.atlas import CATEGORIES, article_labels, place_id, query_offset, selection_change, table_rows, view_href
+from geo.atlas import CATEGORIES, GeoparsedArticle, article_labels, place_id, query_offset, selection_change, table_rows, view_href
 from geo.config import Settings
 from geo.exc import AssetError, GeoError
+from geo.explain import Explanation
 from geo.ingest import IngestReport, ingest_articles, ingest_seeds, reindex
 from geo.pipeline import Geoparser
+from geo.review import span_param
 from geo.readers import fetch_url, read_bytes, read_pasted
 from geo.store import ArticleInfo, Store
 
@@ -60,6 +63,16 @@ def get_store(path: str) -> Store:
     store = Store(path)
     ingest_seeds(store, SETTINGS)
     return store
+
+
+@st.cache_resource(max_entries=64)
+def get_explanations(text: str) -> list[Explanation]:
+    """Why the geoparser placed each name of a text as it did (the review panel's reasons and scores)."""
+    return get_geoparser().explain(text)
+
+
+def explain_article(item: GeoparsedArticle) -> list[Explanation]:
+    return get_explanations(item.article.text)
 
 
 @st.cache_data(max_entries=8)
@@ -170,15 +183,27 @@ def reader(store: Store, in_view: list[str], labels: dict[str, str], articles_vi
     opened = st.selectbox(
         "Read an article", in_view, index=in_view.index(url_article) if url_article in in_view else 0,
         format_func=labels.__getitem__, key="reader",
-        on_change=lambda: set_view(article=st.session_state["reader"], passage=None),
+        on_change=lambda: set_view(article=st.session_state["reader"], passage=None, mention=None),
     )  # fmt: skip
     item = store.article(opened)
     if item is None:
         return
+    text, panel = st.columns([3, 2], gap="medium")
+    with panel:
+        review_ui.review_column(store, item, get_geoparser(), explain_article,
+                                reviewer=st.session_state.get("reviewer", ""), set_view=set_view)  # fmt: skip
+    with text:
+        read(store, item, opened, url_article, articles_view)
+
+
+def read(store: Store, item: GeoparsedArticle, opened: str, url_article: str | None,
+         articles_view: list[str] | None) -> None:  # fmt: skip
+    """The article's text, its places highlighted (a click opens the review panel), and its delete button."""
     passage = query_offset(st.query_params.get("passage"), limit=len(item.article.text))
     body, scroll_to = render.reader_html(
         item, passage=passage if opened == url_article else None,
-        href=lambda m: view_href(articles=articles_view, place=place_id(m.place), article=opened),  # type: ignore[arg-type]
+        href=lambda m: view_href(articles=articles_view, place=place_id(m.place), article=opened,  # type: ignore[arg-type]
+                                 mention=span_param(m.mention)),
     )  # fmt: skip
     st.html(body)
     if scroll_to:  # bring the passage a link opened into view
@@ -188,7 +213,7 @@ def reader(store: Store, in_view: list[str], labels: dict[str, str], articles_vi
         if st.button("Delete", type="primary"):
             store.delete(opened)
             st.session_state.pop("articles", None)
-            set_view(article=None, passage=None, place=None)
+            set_view(article=None, passage=None, place=None, mention=None)
             st.rerun()
 
 
@@ -196,7 +221,9 @@ def page() -> None:
     store = get_store(str(SETTINGS.store_path))
     infos, labels, stale = get_articles(str(store.path), store.revision())
     st.sidebar.title("News Atlas")
+    review_ui.take_reader_events(store, set_view)
     articles_view, kinds, search, basemap = choose_view(infos, labels)
+    st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name, kept with each correction")
     with st.sidebar.expander("Add articles"):
         add_form(store)
     if report := render.report_html(st.session_state.pop("report", None) or IngestReport()):  # st.html refuses ""
@@ -232,8 +259,14 @@ def page() -> None:
     st.divider()
     if in_view:
         reader(store, in_view, labels, articles_view)
+        review_ui.needs_review(store, in_view, labels, explain_article, set_view)
     else:
         st.info("No article is selected. Choose some in the sidebar, or add articles.")
+    review_ui.corrections_list(store, labels)
+    if st.button("Geoparse every article again", help="Reindex: corrections stay, applied on top of the new run."):
+        with st.spinner("Geoparsing every article again…"):
+            reindex(store, get_geoparser(), everything=True)
+        st.rerun()
 
 
 st.set_page_config(page_title="News Atlas", page_icon="🗺️", layout="wide")

@@ -268,12 +268,18 @@ def article_labels(articles: Iterable[tuple[str, str, dt.date | None]]) -> dict[
 
 
 def view_href(
-    *, articles: Sequence[str] | None, place: str | None = None, article: str | None = None, passage: int | None = None
+    *,
+    articles: Sequence[str] | None,
+    place: str | None = None,
+    article: str | None = None,
+    passage: int | None = None,
+    mention: str | None = None,
 ) -> str:
     """A link to a view of the atlas: the query string the app reads its state from.
 
     ``articles`` is ``None`` for "all articles"; ``passage`` opens the reader
-    at the sentence starting at that offset.
+    at the sentence starting at that offset; ``mention`` ("270-276") opens the
+    review panel of the article's mention at that span.
     """
     params: dict[str, str] = {}
     if articles is not None:
@@ -284,6 +290,8 @@ def view_href(
         params["article"] = article
     if passage is not None:
         params["passage"] = str(passage)
+    if mention:
+        params["mention"] = mention
     anchor = f"#passage-{passage}" if passage is not None else ""
     return f"?{urlencode(params)}{anchor}"
 

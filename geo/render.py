@@ -33,9 +33,19 @@ from geo.models import Article, GeocodedMention
 
 if TYPE_CHECKING:
     from geo.ingest import IngestReport
+    from geo.review import MentionReview
 
 COLOURS = {"story": "#c0392b", "origin": "#1f78b4", "country": "#2e8b57", "water": "#6a51a3"}
 SELECTED_COLOUR = "#f39c12"
+# A place's outline says whether a person reviewed it: (colour, weight, dash pattern) by review status.
+REVIEW_OUTLINES: dict[str, tuple[str, float, str | None]] = {
+    "automatic": ("#ffffff", 1.5, None),
+    "confirmed": ("#1b5e20", 3.0, None),
+    "corrected": ("#111111", 3.0, "4 3"),
+    "added": ("#111111", 3.0, "4 3"),
+}
+REVIEW_WORDS = {"confirmed": "confirmed by a reviewer", "corrected": "corrected by a reviewer",
+                "added": "added by a reviewer"}  # fmt: skip
 CLUSTER_THRESHOLD = 500  # above this many places, markers are clustered in the browser
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -153,14 +163,15 @@ class _Attribution(folium.MacroElement):
 
 
 def tooltip_text(summary: PlaceSummary) -> str:
-    """ "Calais, FR · 20 mentions": the label first, which a click is matched by."""
+    """ "Calais, FR · 20 mentions" (and " · corrected by a reviewer"): the label first, which a click is matched by."""
     noun = "mention" if summary.mentions == 1 else "mentions"
-    return f"{summary.label} · {summary.mentions} {noun}"
+    reviewed = f" · {REVIEW_WORDS[summary.review]}" if summary.review in REVIEW_WORDS else ""
+    return f"{summary.label} · {summary.mentions} {noun}{reviewed}"
 
 
 def marker_class(summary: PlaceSummary) -> str:
-    """CSS classes of a place's marker: "place-marker place-geonames-2976217" (tests find markers by it)."""
-    return "place-marker place-" + re.sub(r"[^A-Za-z0-9_-]+", "-", summary.id).strip("-")
+    """CSS classes of a place's marker: "place-marker place-geonames-2976217 review-automatic" (tests find it)."""
+    return "place-marker place-" + re.sub(r"[^A-Za-z0-9_-]+", "-", summary.id).strip("-") + f" review-{summary.review}"
 
 
 def marker_radius(mentions: int) -> float:
@@ -206,11 +217,13 @@ def build_place_layer(
     for summary in summaries:
         selected = summary.id == selected_id
         colour = COLOURS[summary.category]
+        outline, weight, dash = REVIEW_OUTLINES.get(summary.review, REVIEW_OUTLINES["automatic"])
         folium.CircleMarker(
             location=(summary.place.lat, summary.place.lon),
             radius=marker_radius(summary.mentions) + (3 if selected else 0),
-            color=SELECTED_COLOUR if selected else "#ffffff",
-            weight=3 if selected else 1.5,
+            color=SELECTED_COLOUR if selected else outline,
+            weight=3 if selected else weight,
+            dash_array=dash,
             fill=True,
             fill_color=colour,
             fill_opacity=0.85,
@@ -255,11 +268,12 @@ def _html_text(text: str) -> str:
     return text_html(text).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
-# Each data row: lat, lon, tooltip HTML, popup HTML, fill colour, radius.
+# Each data row: lat, lon, tooltip HTML, popup HTML, fill colour, radius, outline colour, weight, dash pattern.
 _CLUSTER_CALLBACK = """
 function (row) {
     var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {
-        radius: row[5], color: "#ffffff", weight: 1.5, fill: true, fillColor: row[4], fillOpacity: 0.85
+        radius: row[5], color: row[6], weight: row[7], dashArray: row[8], fill: true, fillColor: row[4],
+        fillOpacity: 0.85
     });
     marker.bindTooltip(row[2]);
     marker.bindPopup(row[3], {maxWidth: 320});
@@ -278,6 +292,7 @@ def _clustered_markers(summaries: Sequence[PlaceSummary], excerpts: Callable[[Pl
             _popup_html(s, excerpts(s)),
             COLOURS[s.category],
             marker_radius(s.mentions),
+            *REVIEW_OUTLINES.get(s.review, REVIEW_OUTLINES["automatic"]),
         ]
         for s in summaries
     ]
@@ -309,7 +324,9 @@ def highlight_html(
 
     ``spans`` are ``(start, end, css_class, href)`` in text offsets; a span
     with an ``href`` (a link of the app's own, ``geo.atlas.view_href``)
-    becomes a link too.  Overlapping spans are skipped.
+    becomes a link too, whose ``data-mention`` attribute is the span
+    ("270-276": the reader's click component sends it back).  Overlapping
+    spans are skipped.
     """
     parts = []
     position = start
@@ -319,7 +336,7 @@ def highlight_html(
         parts.append(text_html(text[position:span_start]))
         inner = f'<mark class="{html.escape(css_class)}">{text_html(text[span_start:span_end])}</mark>'
         if href:
-            inner = f'<a href="{html.escape(href)}" target="_self">{inner}</a>'
+            inner = f'<a href="{html.escape(href)}" target="_self" data-mention="{span_start}-{span_end}">{inner}</a>'
         parts.append(inner)
         position = span_end
     parts.append(text_html(text[position:end]))
@@ -488,10 +505,44 @@ def report_html(report: IngestReport) -> str:
 
 
 def legend_html() -> str:
-    """The colour key of the kinds of place."""
+    """The colour key of the kinds of place, and the outline key of their review status."""
     items = "".join(
         f'<span class="legend-item"><span class="legend-dot" style="background:{COLOURS[key]}"></span>'
         f"{html.escape(label)}</span>"
         for key, label in CATEGORIES.items()
     )
-    return f'<div class="legend">{items}</div>'
+    reviews = "".join(
+        f'<span class="legend-item legend-{status}"><span class="legend-dot" style="background:#bbb;'
+        f'border:2px {"dashed" if dash else "solid"} {colour if status != "automatic" else "#ffffff"}"></span>'
+        f"{html.escape(label)}</span>"
+        for status, label in (("automatic", "automatic"), ("confirmed", "confirmed"), ("corrected", "corrected or added"))
+        for colour, _, dash in [REVIEW_OUTLINES[status]]
+    )
+    return f'<div class="legend">{items}<span class="legend-sep">Outline:</span>{reviews}</div>'
+
+
+def review_html(review: MentionReview) -> str:
+    """The head of the review panel: the mention, its place now, and why the geoparser chose it (all escaped)."""
+    from geo.review import describe_candidate  # geo.review imports the store, which needs no rendering
+
+    m = review.mention
+    current = next((c for c in review.candidates if c.current), None)
+    status = {"automatic": "chosen by the geoparser", "confirmed": "confirmed by a reviewer",
+              "corrected": "corrected by a reviewer", "added": "added by a reviewer"}[m.review]  # fmt: skip
+    lines = [
+        f'<h3 class="review-name">Review “{text_html(m.mention.text)}”</h3>',
+        f'<p class="review-place"><b>{text_html(describe_candidate(current) if current else "no place")}</b>'
+        f" · {text_html(status)}</p>",
+    ]
+    why = []
+    if review.rule:
+        why.append(f"recognised by the rule {review.rule}" + (f" ({review.reason})" if review.reason else ""))
+    if review.support:
+        why.append(f"kept because {review.support}")
+    if review.score is not None:
+        why.append(f"resolver score {review.score:.2f}")
+    if review.automatic is not None and current is not None and review.automatic != current.place:
+        why.append(f"the geoparser had chosen {review.automatic.name}, {review.automatic.country_code}")
+    if why:
+        lines.append(f'<p class="review-why">Why: {text_html("; ".join(why))}.</p>')
+    return "".join(lines)

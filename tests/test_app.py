@@ -126,7 +126,7 @@ def test_kind_and_search_filters() -> None:
     at.multiselect[1].set_value(["origin"]).run()
     assert set(table_places(at)) == {"Syria", "Afghanistan", "Africa", "United Kingdom"}
     at.multiselect[1].set_value(["story", "origin", "country", "water"]).run()
-    at.text_input[0].input("sangatte").run()
+    next(t for t in at.text_input if t.label == "Find a place").input("sangatte").run()
     assert table_places(at) == ["Sangatte"]
 
 
