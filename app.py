@@ -265,8 +265,11 @@ def page() -> None:
     review_ui.corrections_list(store, labels)
     if st.button("Geoparse every article again", help="Reindex: corrections stay, applied on top of the new run."):
         with st.spinner("Geoparsing every article again…"):
-            reindex(store, get_geoparser(), everything=True)
+            count = reindex(store, get_geoparser(), everything=True)
+        st.session_state["reindexed"] = f"Geoparsed {count:,} articles again; the corrections apply on top."
         st.rerun()
+    if done := st.session_state.pop("reindexed", None):
+        st.html(render.message_html(done, kind="info"))
 
 
 st.set_page_config(page_title="News Atlas", page_icon="🗺️", layout="wide")

@@ -9,7 +9,7 @@ Every decision goes through ``geo.review``, whose ``CorrectionError`` is shown a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -71,8 +71,8 @@ def take_reader_events(store: Store, set_view: SetView) -> None:
     result = _EVENTS(key="reader-events", on_click_change=lambda: None, on_select_change=lambda: None)
     click, selection = getattr(result, "click", None), getattr(result, "select", None)
     opened = st.session_state.get("reader") or st.query_params.get("article")
-    if selection and isinstance(selection, dict):
-        st.session_state["missed-selection"] = selection
+    if isinstance(selection, Mapping) and selection:
+        st.session_state["missed-selection"] = dict(selection)
     span = parse_span(click if isinstance(click, str) else None)
     if span is None or not opened:
         return
@@ -180,8 +180,8 @@ def _add_missed(store: Store, item: GeoparsedArticle, geoparser: Geoparser, revi
         else:
             st.session_state["missed-name"] = text[start:end]
             st.session_state["missed-span"] = f"{start}-{end}"
-            st.session_state["missed-open"] = True
-    with st.expander("Add a missed place", expanded=bool(st.session_state.get("missed-open"))):
+            st.session_state["missed-expander"] = True  # open it
+    with st.expander("Add a missed place", key="missed-expander", on_change=lambda: None):
         st.caption("Select the name in the article, or type it as the article writes it.")
         name = st.text_input("Name as written in the article", key="missed-name")
         if not name:
@@ -222,7 +222,7 @@ def _add_missed(store: Store, item: GeoparsedArticle, geoparser: Geoparser, revi
         except CorrectionError as err:
             st.html(render.message_html(str(err), kind="error"))
             return
-    for key in ("missed-name", "missed-span", "missed-query", "missed-open"):
+    for key in ("missed-name", "missed-span", "missed-query"):
         st.session_state.pop(key, None)
     note("info", f"Saved: {_saved(made)} Undo it in the corrections list below.")
     set_view(place=place_id(made.after), mention=f"{made.span[0]}-{made.span[1]}")  # type: ignore[arg-type, index]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import os
 import re
 import sqlite3
 import sys
@@ -305,3 +306,138 @@ def test_a_store_damaged_while_the_app_runs_is_a_message(tmp_path: Path, monkeyp
     (message,) = messages(at, "error")
     assert str(path) in message and "damaged" in message
     assert path.read_bytes() == damaged
+
+
+# -- the review panel (issue 10) ------------------------------------------------------------------
+
+CALAIS_SPAN = "270-276"  # the May article's first "Calais"
+CALAIS_FR, CALAIS_ME = "geonames:3029162", "geonames:4959834"
+
+
+def stored_corrections() -> list:
+    from geo.store import Store
+
+    with Store(os.environ["NEWS_ATLAS_STORE_PATH"]) as store:
+        return store.corrections()
+
+
+def review(reviewer: str = "") -> AppTest:
+    """The May article open at its first "Calais", with its review panel."""
+    at = run({"article": MAY, "mention": CALAIS_SPAN})
+    if reviewer:
+        at.text_input(key="reviewer").input(reviewer).run()
+    return at
+
+
+def test_review_panel_shows_the_place_why_and_the_candidates() -> None:
+    at = review()
+    page = page_html(at)
+    assert "Review “Calais”" in page and "chosen by the geoparser" in page
+    assert re.search(r"Why: recognised by the rule \w+.*resolver score \d+\.\d\d", page)
+    assert re.search(r"Calais, ME, US · town or city · 2,980 people · [\d,]+ km away · score", page)
+    assert at.button(key=f"choose-{CALAIS_FR}").disabled and not at.button(key=f"choose-{CALAIS_ME}").disabled
+    assert at.radio(key="review-scope").value == "mention"
+
+
+def test_choosing_a_candidate_moves_the_mention_and_marks_the_place() -> None:
+    at = review("Ana")
+    at.button(key=f"choose-{CALAIS_ME}").click().run()
+    assert not at.exception
+    assert messages(at, "info")[0].startswith("Saved: “Calais” moved to Calais, US (this mention).")
+    assert at.query_params["place"] == CALAIS_ME
+    (correction,) = stored_corrections()
+    assert (correction.action.value, correction.scope.value, correction.reviewer) == ("place", "mention", "Ana")
+    assert correction.span == (270, 276) and correction.after.geonameid == 4959834
+    assert "Calais, US-ME · 1 mention · corrected by a reviewer" in page_html(at)  # the passages panel's heading
+    layer = map_arguments(at)["feature_group"]
+    assert "review-corrected" in layer
+
+
+def test_not_a_place_for_the_whole_article_and_undo() -> None:
+    at = review()
+    at.radio(key="review-scope").set_value("article").run()
+    at.button(key="review-reject").click().run()
+    assert messages(at, "info")[0].startswith("Saved: “Calais” not a place (every mention of this name in this article)")
+    assert "mention" not in at.query_params
+    assert "Calais" not in [m for m in re.findall(r'<mark class="place \w+">(\w+)</mark>', page_html(at))]
+    (correction,) = stored_corrections()
+    at.button(key=f"undo-{correction.id}").click().run()
+    assert messages(at, "info") == ["Undone: “Calais” (reject)."]
+    assert not stored_corrections()[0].active
+
+
+def test_confirm_for_the_collection() -> None:
+    at = review()
+    at.radio(key="review-scope").set_value("collection").run()
+    at.button(key="review-confirm").click().run()
+    (correction,) = stored_corrections()
+    assert correction.scope.value == "collection" and correction.article_id is None
+    assert "confirmed by a reviewer" in page_html(at)
+
+
+def test_a_place_id_that_does_not_exist_changes_nothing() -> None:
+    """A stale page or a crafted request asks for a place the panel never offered."""
+    at = review()
+    at.session_state["review-choose"] = "geonames:999999999"
+    at.run()
+    assert not at.exception
+    (message,) = messages(at, "error")
+    assert "no place with the id 'geonames:999999999'" in message and "choose one of them" in message
+    assert stored_corrections() == []
+
+
+def test_a_reviewer_name_too_long_changes_nothing() -> None:
+    at = review("x" * 500)
+    at.button(key="review-confirm").click().run()
+    (message,) = messages(at, "error")
+    assert "reviewer name of 500 characters" in message
+    assert stored_corrections() == []
+
+
+@pytest.mark.parametrize("span", ["99999-100005", "276-270", "5-5"], ids=["outside-the-text", "reversed", "empty"])
+def test_a_span_outside_the_text_is_a_message(span: str) -> None:
+    at = run({"article": MAY, "mention": span})
+    assert not at.exception
+    (message,) = messages(at, "error")
+    assert "outside the article's text" in message and "click a highlighted place" in message
+    assert stored_corrections() == []
+
+
+def test_a_span_on_no_place_is_a_message() -> None:
+    at = run({"article": MAY, "mention": "0-8"})  # "Stepped-"
+    (message,) = messages(at, "error")
+    assert "'Stepped-' at 0-8 is not a place the article shows" in message
+
+
+def test_an_empty_name_to_add_is_a_message() -> None:
+    at = run({"article": MAY})
+    at.text_input(key="missed-name").input("   ").run()
+    (message,) = messages(at, "error")
+    assert message == "The name is empty: type the place name as it is written in the article."
+    at.text_input(key="missed-name").input("Atlantis").run()
+    assert "'Atlantis' is not written in this article" in messages(at, "error")[0]
+    assert stored_corrections() == []
+
+
+def test_adding_a_missed_place_by_typing_it() -> None:
+    at = run({"article": MAY})
+    at.text_input(key="missed-name").input("jungle").run()
+    assert len(at.selectbox(key="missed-span").options) == 1  # one "jungle" in the article
+    at.text_input(key="missed-query").input("Calais").run()
+    at.button(key=f"add-{CALAIS_FR}").click().run()
+    assert not at.exception
+    assert messages(at, "info")[0].startswith("Saved: “jungle” added to Calais, FR")
+    (correction,) = stored_corrections()
+    assert correction.action.value == "add"
+    start, end = correction.span
+    assert at.query_params["mention"] == f"{start}-{end}"
+    assert '<mark class="place story">jungle</mark>' in page_html(at)
+
+
+def test_adding_a_place_where_one_is_already_is_a_message() -> None:
+    at = run({"article": MAY})
+    at.text_input(key="missed-name").input("Calais").run()
+    at.button(key=f"add-{CALAIS_FR}").click().run()
+    (message,) = messages(at, "error")
+    assert "is a place already: click it in the article to review it" in message
+    assert stored_corrections() == []
