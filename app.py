@@ -19,14 +19,23 @@ from streamlit_folium import st_folium
 import review_ui
 from geo import export, render
 from geo.assets import install_outlines, install_vendor_assets
-from geo.atlas import CATEGORIES, GeoparsedArticle, article_labels, place_id, query_offset, selection_change, table_rows, view_href
+from geo.atlas import (
+    CATEGORIES,
+    GeoparsedArticle,
+    article_labels,
+    place_id,
+    query_offset,
+    selection_change,
+    table_rows,
+    view_href,
+)
 from geo.config import Settings
 from geo.exc import AssetError, GeoError
 from geo.explain import Explanation
 from geo.ingest import IngestReport, ingest_articles, ingest_seeds, reindex
 from geo.pipeline import Geoparser
-from geo.review import span_param
 from geo.readers import fetch_url, read_bytes, read_pasted
+from geo.review import span_param
 from geo.store import ArticleInfo, Store
 
 STATIC = Path(__file__).with_name("static")

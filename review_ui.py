@@ -124,7 +124,7 @@ def _panel(store: Store, review: MentionReview, geoparser: Geoparser, reviewer: 
                 "review-choose")  # fmt: skip
     offered: list[Place] = [c.place for c in review.candidates]
     query = st.text_input("Search the gazetteer", key="review-search", placeholder="another place name",
-                          help="Offline gazetteer" + (", and the online geocoder" if geoparser.online else ""))  # fmt: skip
+                          help="Offline" + (", and the online geocoder" if geoparser.online else ""))  # fmt: skip
     if query:
         try:
             found = search_places(geoparser.gazetteer, query, online=geoparser.online)
@@ -192,7 +192,7 @@ def _add_missed(store: Store, item: GeoparsedArticle, geoparser: Geoparser, revi
             return
         spans = occurrences(text, name)
         chosen_span = parse_span(st.session_state.get("missed-span"))
-        if chosen_span and text[chosen_span[0]:chosen_span[1]] == name.strip() and chosen_span not in spans:
+        if chosen_span and text[chosen_span[0] : chosen_span[1]] == name.strip() and chosen_span not in spans:
             spans = sorted([*spans, chosen_span])
         if not spans:
             st.html(render.message_html(f"{name.strip()!r} is not written in this article as a whole word: type it "
@@ -288,7 +288,7 @@ def needs_review(store: Store, article_ids: Sequence[str], labels: dict[str, str
     with st.expander("Needs review"):
         shown_ids = list(article_ids)[:NEEDS_REVIEW_ARTICLES]
         unsure = sorted(
-            (u for a in shown_ids if (item := store.article(a)) is not None for u in unsure_mentions(item, explain(item))),
+            (u for a in shown_ids if (item := store.article(a)) for u in unsure_mentions(item, explain(item))),
             key=unsureness,
         )  # fmt: skip
         if len(article_ids) > NEEDS_REVIEW_ARTICLES:

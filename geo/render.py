@@ -515,7 +515,11 @@ def legend_html() -> str:
         f'<span class="legend-item legend-{status}"><span class="legend-dot" style="background:#bbb;'
         f'border:2px {"dashed" if dash else "solid"} {colour if status != "automatic" else "#ffffff"}"></span>'
         f"{html.escape(label)}</span>"
-        for status, label in (("automatic", "automatic"), ("confirmed", "confirmed"), ("corrected", "corrected or added"))
+        for status, label in (
+            ("automatic", "automatic"),
+            ("confirmed", "confirmed"),
+            ("corrected", "corrected or added"),
+        )
         for colour, _, dash in [REVIEW_OUTLINES[status]]
     )
     return f'<div class="legend">{items}<span class="legend-sep">Outline:</span>{reviews}</div>'

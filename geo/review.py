@@ -120,7 +120,7 @@ def missing_mention_message(item: GeoparsedArticle, span: tuple[int, int]) -> st
         return (f"The span {start}-{end} lies outside the article's text ({size:,} characters): "
                 "click a highlighted place in the article to review it.")  # fmt: skip
     return (f"{item.article.text[start:end][:60]!r} at {start}-{end} is not a place the article shows "
-            "(it may have been rejected or moved): click a highlighted place, or add a missed place below.")  # fmt: skip
+            "(it may have been rejected or moved): click a highlighted place, or add a missed place.")  # fmt: skip
 
 
 def mention_review(
@@ -300,8 +300,9 @@ def unsure_mentions(item: GeoparsedArticle, explanations: Sequence[Explanation])
 
 def unsureness(unsure: Unsure) -> tuple[float, float]:
     """Sort key, least sure first: a close and far runner-up first (by margin), then by score."""
-    far = unsure.runner_up_km is not None and unsure.runner_up_km > FAR_KM and unsure.margin is not None
-    return (unsure.margin if far else CLOSE_MARGIN + unsure.score, unsure.score)  # type: ignore[operator]
+    if unsure.margin is not None and unsure.runner_up_km is not None and unsure.runner_up_km > FAR_KM:
+        return unsure.margin, unsure.score
+    return CLOSE_MARGIN + unsure.score, unsure.score
 
 
 def correction_line(correction: Correction, titles: dict[str, str]) -> str:

@@ -357,7 +357,7 @@ def test_not_a_place_for_the_whole_article_and_undo() -> None:
     at = review()
     at.radio(key="review-scope").set_value("article").run()
     at.button(key="review-reject").click().run()
-    assert messages(at, "info")[0].startswith("Saved: “Calais” not a place (every mention of this name in this article)")
+    assert messages(at, "info")[0].startswith("Saved: “Calais” not a place (every mention of this name in this article")
     assert "mention" not in at.query_params
     assert "Calais" not in [m for m in re.findall(r'<mark class="place \w+">(\w+)</mark>', page_html(at))]
     (correction,) = stored_corrections()
@@ -441,3 +441,12 @@ def test_adding_a_place_where_one_is_already_is_a_message() -> None:
     (message,) = messages(at, "error")
     assert "is a place already: click it in the article to review it" in message
     assert stored_corrections() == []
+
+
+def test_needs_review_lists_the_unsure_places_and_opens_their_panel() -> None:
+    at = run()
+    unsure = [h.proto.body for h in at.html if 'class="unsure"' in h.proto.body]
+    assert unsure and "“Lampedusa” → Lampedusa, IT · score 1.81" in unsure[0]
+    next(b for b in at.button if b.key and b.key.startswith("needs-") and "calais-mayor" in b.key).click().run()
+    assert at.query_params["article"] == SEPTEMBER and at.query_params["mention"]
+    assert "Review “Lampedusa”" in page_html(at)

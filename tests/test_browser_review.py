@@ -75,7 +75,7 @@ def download(page: Page, label: str) -> str:
     return Path(info.value.path()).read_text(encoding="utf-8")
 
 
-def test_a_reviewers_round(tab: Tab, review_app_url: str) -> None:
+def test_a_reviewers_round(tab: Tab, review_app_url: str) -> None:  # noqa: F811
     page = tab.page
     page.goto(f"{review_app_url}/?article={MAY}")
     frame = map_frame(page)
