@@ -284,8 +284,13 @@ def _about(correction: Correction, needle: str) -> bool:
 
 def needs_review(store: Store, article_ids: Sequence[str], labels: dict[str, str], explain: Explain,
                  set_view: SetView) -> None:  # fmt: skip
-    """The view's automatic places the geoparser was least sure of, each opening its review panel."""
-    with st.expander("Needs review"):
+    """The view's automatic places the geoparser was least sure of, each opening its review panel.
+
+    Worked out only while the expander is open (each article not seen yet costs a geoparse).
+    """
+    with st.expander("Needs review", key="needs-review", on_change=lambda: None):
+        if not st.session_state.get("needs-review"):
+            return
         shown_ids = list(article_ids)[:NEEDS_REVIEW_ARTICLES]
         unsure = sorted(
             (u for a in shown_ids if (item := store.article(a)) for u in unsure_mentions(item, explain(item))),
