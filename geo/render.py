@@ -356,7 +356,7 @@ def article_html(
     ``current`` is a passage (sentence offsets) to mark and to scroll to:
     it gets the element id ``passage-<start>``.
     """
-    spans = [(m.mention.start, m.mention.end, f"place {category(m)}", href(m)) for m in mentions]
+    spans = [(m.mention.start, m.mention.end, f"place {category(m)}{_reviewed_class(m)}", href(m)) for m in mentions]
     if current is None:
         return highlight_html(text, 0, len(text), spans)
     start, end = current
@@ -369,6 +369,11 @@ def article_html(
         + f'<span id="passage-{start}" class="current-passage">{highlight_html(text, start, end, within(start, end))}'
         + f"</span>{highlight_html(text, end, len(text), within(end, len(text)))}"
     )
+
+
+def _reviewed_class(mention: GeocodedMention) -> str:
+    """ " reviewed corrected" for a mention a person reviewed (outlined in the reader), "" for an automatic one."""
+    return "" if mention.review == "automatic" else f" reviewed {mention.review}"
 
 
 def passages_html(summary: PlaceSummary, articles: Mapping[str, Article], link: Callable[[Passage], str]) -> str:

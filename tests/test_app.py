@@ -431,7 +431,7 @@ def test_adding_a_missed_place_by_typing_it() -> None:
     assert correction.action.value == "add"
     start, end = correction.span
     assert at.query_params["mention"] == f"{start}-{end}"
-    assert '<mark class="place story">jungle</mark>' in page_html(at)
+    assert '<mark class="place story reviewed added">jungle</mark>' in page_html(at)  # outlined in the reader
 
 
 def test_adding_a_place_where_one_is_already_is_a_message() -> None:
