@@ -171,6 +171,8 @@ def _saved(correction: Correction) -> str:
 def _add_missed(store: Store, item: GeoparsedArticle, geoparser: Geoparser, reviewer: str, set_view: SetView) -> None:
     """Add a place the geoparser missed: select it in the article (or type it), choose the occurrence and place."""
     text = item.article.text
+    round_ = st.session_state.get("missed-round", 0)  # a new round after each addition: empty fields
+    keys = {base: f"{base}-{round_}" for base in ("missed-name", "missed-span", "missed-query")}
     selection = st.session_state.pop("missed-selection", None)
     if selection:
         try:
@@ -178,12 +180,12 @@ def _add_missed(store: Store, item: GeoparsedArticle, geoparser: Geoparser, revi
         except (CorrectionError, ValueError, TypeError) as err:
             note("error", str(err))
         else:
-            st.session_state["missed-name"] = text[start:end]
-            st.session_state["missed-span"] = f"{start}-{end}"
+            st.session_state[keys["missed-name"]] = text[start:end]
+            st.session_state[keys["missed-span"]] = f"{start}-{end}"
             st.session_state["missed-expander"] = True  # open it
     with st.expander("Add a missed place", key="missed-expander", on_change=lambda: None):
         st.caption("Select the name in the article, or type it as the article writes it.")
-        name = st.text_input("Name as written in the article", key="missed-name")
+        name = st.text_input("Name as written in the article", key=keys["missed-name"])
         if not name:
             return
         if not name.strip():
@@ -191,7 +193,7 @@ def _add_missed(store: Store, item: GeoparsedArticle, geoparser: Geoparser, revi
                                         kind="error"))  # fmt: skip
             return
         spans = occurrences(text, name)
-        chosen_span = parse_span(st.session_state.get("missed-span"))
+        chosen_span = parse_span(st.session_state.get(keys["missed-span"]))
         if chosen_span and text[chosen_span[0] : chosen_span[1]] == name.strip() and chosen_span not in spans:
             spans = sorted([*spans, chosen_span])
         if not spans:
@@ -199,11 +201,11 @@ def _add_missed(store: Store, item: GeoparsedArticle, geoparser: Geoparser, revi
                                         "exactly as the article writes it (capitals too).", kind="error"))  # fmt: skip
             return
         options = [span_param_of(s) for s in spans]
-        if st.session_state.get("missed-span") not in options:
-            st.session_state["missed-span"] = options[0]
-        where = st.selectbox("Which occurrence", options, key="missed-span",
+        if st.session_state.get(keys["missed-span"]) not in options:
+            st.session_state[keys["missed-span"]] = options[0]
+        where = st.selectbox("Which occurrence", options, key=keys["missed-span"],
                              format_func=lambda o: _occurrence_label(text, o, options))  # fmt: skip
-        query = st.text_input("Place to put it at", key="missed-query", placeholder=name.strip())
+        query = st.text_input("Place to put it at", key=keys["missed-query"], placeholder=name.strip())
         try:
             found = search_places(geoparser.gazetteer, query or name, online=geoparser.online)
         except CorrectionError as err:
@@ -222,8 +224,7 @@ def _add_missed(store: Store, item: GeoparsedArticle, geoparser: Geoparser, revi
         except CorrectionError as err:
             st.html(render.message_html(str(err), kind="error"))
             return
-    for key in ("missed-name", "missed-span", "missed-query"):
-        st.session_state.pop(key, None)
+    st.session_state["missed-round"] = round_ + 1
     note("info", f"Saved: {_saved(made)} Undo it in the corrections list below.")
     set_view(place=place_id(made.after), mention=f"{made.span[0]}-{made.span[1]}")  # type: ignore[arg-type, index]
     st.rerun()

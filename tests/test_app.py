@@ -411,19 +411,19 @@ def test_a_span_on_no_place_is_a_message() -> None:
 
 def test_an_empty_name_to_add_is_a_message() -> None:
     at = run({"article": MAY})
-    at.text_input(key="missed-name").input("   ").run()
+    at.text_input(key="missed-name-0").input("   ").run()
     (message,) = messages(at, "error")
     assert message == "The name is empty: type the place name as it is written in the article."
-    at.text_input(key="missed-name").input("Atlantis").run()
+    at.text_input(key="missed-name-0").input("Atlantis").run()
     assert "'Atlantis' is not written in this article" in messages(at, "error")[0]
     assert stored_corrections() == []
 
 
 def test_adding_a_missed_place_by_typing_it() -> None:
     at = run({"article": MAY})
-    at.text_input(key="missed-name").input("jungle").run()
-    assert len(at.selectbox(key="missed-span").options) == 1  # one "jungle" in the article
-    at.text_input(key="missed-query").input("Calais").run()
+    at.text_input(key="missed-name-0").input("jungle").run()
+    assert len(at.selectbox(key="missed-span-0").options) == 1  # one "jungle" in the article
+    at.text_input(key="missed-query-0").input("Calais").run()
     at.button(key=f"add-{CALAIS_FR}").click().run()
     assert not at.exception
     assert messages(at, "info")[0].startswith("Saved: “jungle” added to Calais, FR")
@@ -432,11 +432,12 @@ def test_adding_a_missed_place_by_typing_it() -> None:
     start, end = correction.span
     assert at.query_params["mention"] == f"{start}-{end}"
     assert '<mark class="place story reviewed added">jungle</mark>' in page_html(at)  # outlined in the reader
+    assert at.text_input(key="missed-name-1").value == ""  # empty for the next one
 
 
 def test_adding_a_place_where_one_is_already_is_a_message() -> None:
     at = run({"article": MAY})
-    at.text_input(key="missed-name").input("Calais").run()
+    at.text_input(key="missed-name-0").input("Calais").run()
     at.button(key=f"add-{CALAIS_FR}").click().run()
     (message,) = messages(at, "error")
     assert "is a place already: click it in the article to review it" in message
