@@ -74,3 +74,17 @@ def test_add_missed_checks_the_span_and_changes_nothing(tmp_path) -> None:  # ty
     made = add_missed(store, item, (jungle, jungle + 6), CALAIS, reviewer=" Ana ")
     assert made.reviewer == "Ana" and [m.mention.text for m in store.article("a").mentions] == ["Calais", "jungle"]
     assert isinstance(store.article("a"), GeoparsedArticle)
+
+
+def test_search_places_asks_the_online_geocoder_too_when_it_is_on(tiny_gazetteer) -> None:  # type: ignore[no-untyped-def]
+    from builders import FRANCE
+
+    from geo.review import search_places
+
+    offline = search_places(tiny_gazetteer, "Calais")
+    assert offline and all(p.name == "Calais" for p in offline)
+    asked: list[str] = []
+    online = search_places(tiny_gazetteer, "Calais", online=lambda q: asked.append(q) or FRANCE)
+    assert asked == ["Calais"] and online[-1] is FRANCE and online[:-1] == offline
+    with pytest.raises(CorrectionError, match="The search is empty"):
+        search_places(tiny_gazetteer, "  ")
