@@ -165,10 +165,7 @@ class Reading:
     people: dict[str, str] = field(default_factory=dict)  # surname -> why it is one
 
     def lookup(self, key: str) -> tuple[Place, ...]:
-        lookup = getattr(self.gazetteer, "lookup", None)
-        if lookup is not None:
-            return tuple(lookup(key))
-        return tuple(self.gazetteer.candidates(key)) + tuple(self.gazetteer.demonym_places(key))
+        return self.gazetteer.lookup(key)
 
     def is_first_name(self, key: str, *, common: bool = False) -> bool:
         share = self.words.first_name(key)
