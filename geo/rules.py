@@ -82,7 +82,11 @@ def without(lexicon: Lexicon, list_name: str) -> Lexicon:
 
 
 def norm(token: Token) -> str:
-    return normalise_name(token.text)
+    """The token's gazetteer key (``normalise_name``), worked out once per token: the rules ask it again and again."""
+    key = token.key
+    if key is None:
+        key = token.key = normalise_name(token.text)
+    return key
 
 
 @dataclass(slots=True)
