@@ -33,6 +33,8 @@ _BY_KEYS = f"SELECT n.key, {_COLUMNS} {_FROM} WHERE n.key IN ({{}}) ORDER BY n.k
 CACHE_SIZE = 65_536
 # Keys per prefetch query: under the 999 parameters that older SQLite versions allow.
 BATCH_SIZE = 900
+# Enough to map the whole index (33 MB); only the pages read are in memory.
+MMAP_BYTES = 256 * 1024 * 1024
 
 
 def _place(row: Sequence, key: str) -> Place:
@@ -78,6 +80,8 @@ class GeoNamesGazetteer(Gazetteer):
         try:
             self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             self._conn.execute("SELECT 1 FROM names LIMIT 1").fetchone()
+            # Pages read through a memory map, with no system call each: a new gazetteer's first lookups are faster.
+            self._conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         except sqlite3.DatabaseError as err:
             raise GazetteerDataError(
                 f"{self.path} is not a gazetteer index ({err}). Delete it and run `python -m geo build-gazetteer`."
@@ -110,12 +114,15 @@ class GeoNamesGazetteer(Gazetteer):
 
     def _remember(self, key: str, rows: list) -> tuple[Place, ...]:
         """The places of ``key``'s rows, best first, one per place; cached, the oldest key out when full."""
-        unique: dict[tuple, Place] = {}
-        for place in sorted([_place(row, key) for row in rows], key=context_free_rank):
-            unique.setdefault((place.source, place.geonameid, place.name, place.lat, place.lon), place)
+        found: tuple[Place, ...] = ()
+        if rows:  # most keys asked name nothing
+            unique: dict[tuple, Place] = {}
+            for place in sorted([_place(row, key) for row in rows], key=context_free_rank):
+                unique.setdefault((place.source, place.geonameid, place.name, place.lat, place.lon), place)
+            found = tuple(unique.values())
         if len(self._cache) >= CACHE_SIZE:
             del self._cache[next(iter(self._cache))]
-        found = self._cache[key] = tuple(unique.values())
+        self._cache[key] = found
         return found
 
     def candidates(self, name: str, *, limit: int = 20) -> list[Place]:
