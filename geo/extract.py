@@ -65,8 +65,10 @@ ALWAYS_FUNCTION_WORDS = frozenset({"the", "a", "an", "i"})
 UNKNOWN_WORD_ZIPF = 3.0
 # Words of a person's name learned after a title or a first name.
 MAX_PERSON_WORDS = 3
-# Gazetteer keys of the sentences read before the gazetteer is asked for them, in one query.
+# The gazetteer is asked for the keys of a few sentences in one query: this many keys, or sentences
+# (a text that repeats one name has few keys, and its count of names must not wait for its end).
 PREFETCH_KEYS = 500
+PREFETCH_SENTENCES = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,11 +203,12 @@ class _Recogniser:
     def read_sentences(self, max_places: int | None = None) -> None:
         """Tokenise the text sentence by sentence and learn its people (pass 1).
 
-        The gazetteer reads the names of a few sentences at a time, a batch of
-        ``PREFETCH_KEYS`` (``Gazetteer.prefetch``).  Raises ``TooManyPlacesError``
-        as soon as the text holds more capitalised gazetteer names than
-        ``max_places``: a list is refused a batch after the limit, before the rest
-        of it is even tokenised, so time and memory stay bounded.
+        The gazetteer reads the names of a few sentences at a time, up to
+        ``PREFETCH_KEYS`` or ``PREFETCH_SENTENCES`` (``Gazetteer.prefetch``).
+        Raises ``TooManyPlacesError`` as soon as the text holds more capitalised
+        gazetteer names than ``max_places``: a list is refused a batch after the
+        limit, before the rest of it is even tokenised, so time and memory stay
+        bounded.
         """
         text, lexicon = self.text, self.reading.lexicon
         pending: list[Sentence] = []
@@ -219,7 +222,7 @@ class _Recogniser:
                 self.sentences.append(sentence)
                 pending.append(sentence)
                 keys.update(dict.fromkeys(_lookup_keys(sentence, text)))
-                if len(keys) >= PREFETCH_KEYS:
+                if len(keys) >= PREFETCH_KEYS or len(pending) >= PREFETCH_SENTENCES:
                     names = self._read(pending, keys, names, max_places)
                     pending, keys = [], {}
         self._read(pending, keys, names, max_places)
