@@ -65,6 +65,10 @@ ALWAYS_FUNCTION_WORDS = frozenset({"the", "a", "an", "i"})
 UNKNOWN_WORD_ZIPF = 3.0
 # Words of a person's name learned after a title or a first name.
 MAX_PERSON_WORDS = 3
+# The gazetteer is asked for the keys of a few sentences in one query: this many keys, or sentences
+# (a text that repeats one name has few keys, and its count of names must not wait for its end).
+PREFETCH_KEYS = 500
+PREFETCH_SENTENCES = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +135,29 @@ def _chunks(tokens: list[Token], text: str, lexicon: Lexicon, *, hyphens: bool) 
     return trimmed
 
 
+def _lookup_keys(sentence: Sentence, text: str) -> Iterable[str]:
+    """The gazetteer keys that recognition looks up in a sentence, to read them in one query.
+
+    Every word of a chunk (``read_sentences`` counts the names), and every span
+    of a chunk that starts and ends capitalised, up to ``MAX_NAME_TOKENS`` words
+    (``_Recogniser.candidates``), also with a "the" before the chunk.
+    """
+    tokens = sentence.tokens
+    for chunk in sentence.chunks:
+        the = chunk[0] > 0 and norm(tokens[chunk[0] - 1]) == "the"
+        for first, index in enumerate(chunk):
+            yield norm(tokens[index])
+            if not tokens[index].is_capitalised:
+                continue
+            start = tokens[index].start
+            for last in range(first, min(first + MAX_NAME_TOKENS, len(chunk))):
+                if tokens[chunk[last]].is_capitalised:
+                    key = normalise_name(text[start : tokens[chunk[last]].end])
+                    yield key
+                    if first == 0 and the:
+                        yield "the " + key
+
+
 def _is_joiner(tokens: list[Token], index: int) -> bool:
     """A hyphen between two words with no space: "Hénin-Beaumont", "Canada-U.S.".
 
@@ -176,11 +203,16 @@ class _Recogniser:
     def read_sentences(self, max_places: int | None = None) -> None:
         """Tokenise the text sentence by sentence and learn its people (pass 1).
 
+        The gazetteer reads the names of a few sentences at a time, up to
+        ``PREFETCH_KEYS`` or ``PREFETCH_SENTENCES`` (``Gazetteer.prefetch``).
         Raises ``TooManyPlacesError`` as soon as the text holds more capitalised
-        gazetteer names than ``max_places``: a list is refused before the rest of
-        it is even tokenised, so time and memory stay bounded.
+        gazetteer names than ``max_places``: a list is refused a batch after the
+        limit, before the rest of it is even tokenised, so time and memory stay
+        bounded.
         """
-        text, lexicon, reading = self.text, self.reading.lexicon, self.reading
+        text, lexicon = self.text, self.reading.lexicon
+        pending: list[Sentence] = []
+        keys: dict[str, None] = {}
         names = 0
         for paragraph in paragraph_spans(text):
             for span in sentence_spans(text, *paragraph):
@@ -188,12 +220,26 @@ class _Recogniser:
                 chunks = _chunks(tokens, text, lexicon, hyphens="hyphens" not in self.disabled)
                 sentence = Sentence(span, paragraph, tokens, chunks)
                 self.sentences.append(sentence)
-                if max_places is not None:
-                    names += sum(1 for chunk in chunks for i in chunk if reading.lookup(norm(tokens[i])))
-                    if names > max_places:
-                        raise TooManyPlacesError(max_places)
-                if "learn-people" not in self.disabled:
-                    self._learn_people(sentence)
+                pending.append(sentence)
+                keys.update(dict.fromkeys(_lookup_keys(sentence, text)))
+                if len(keys) >= PREFETCH_KEYS or len(pending) >= PREFETCH_SENTENCES:
+                    names = self._read(pending, keys, names, max_places)
+                    pending, keys = [], {}
+        self._read(pending, keys, names, max_places)
+
+    def _read(self, sentences: list[Sentence], keys: Iterable[str], names: int, max_places: int | None) -> int:
+        """Count the names of tokenised sentences and learn their people; the running count of names."""
+        reading = self.reading
+        reading.gazetteer.prefetch(keys)
+        for sentence in sentences:
+            if max_places is not None:
+                tokens = sentence.tokens
+                names += sum(1 for chunk in sentence.chunks for i in chunk if reading.lookup(norm(tokens[i])))
+                if names > max_places:
+                    raise TooManyPlacesError(max_places)
+            if "learn-people" not in self.disabled:
+                self._learn_people(sentence)
+        return names
 
     @property
     def text(self) -> str:

@@ -4,9 +4,13 @@ Every stage asks here, so that a code means the same thing to the
 gazetteer, the recogniser, the resolver and the map ("A.PCLS", a
 dependent state such as Greenland's neighbour, is a country everywhere).
 Codes are GeoNames' ``class.code`` (https://www.geonames.org/export/codes.html).
+The predicates that combine several tests are memoised: the resolver asks
+them of every candidate in every round, and there are only a few hundred codes.
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 COUNTRY = frozenset({"A.PCL", "A.PCLI", "A.PCLD", "A.PCLF", "A.PCLS", "A.PCLIX", "A.TERR"})
 ADMIN1 = frozenset({"A.ADM1", "A.ADM1H"})
@@ -50,11 +54,13 @@ def is_continent(feature: str) -> bool:
     return feature == CONTINENT
 
 
+@cache
 def is_water(feature: str) -> bool:
     """A sea, strait, gulf, lake, river..."""
     return feature_class(feature) == "H"
 
 
+@cache
 def is_populated(feature: str) -> bool:
     """A city, town or village."""
     return feature_class(feature) == "P"
@@ -72,21 +78,25 @@ def is_airport(feature: str) -> bool:
     return feature in AIRPORT
 
 
+@cache
 def is_natural(feature: str) -> bool:
     """Water, relief, islands and named regions: places that are not settlements or divisions."""
     return is_water(feature) or feature in RELIEF or feature in ISLAND or feature in REGION
 
 
+@cache
 def is_point_like(feature: str) -> bool:
     """Places small enough that their position says something about their neighbours."""
     return is_populated(feature) or is_admin2(feature) or is_airport(feature) or is_island(feature)
 
 
+@cache
 def is_area(feature: str) -> bool:
     """Places that contain others: continents, countries, first-level divisions, regions."""
     return feature == CONTINENT or is_country(feature) or is_admin1(feature) or feature in REGION
 
 
+@cache
 def rank(feature: str) -> int:
     """Sort order with no context: continents, countries, divisions and seas first; villages last."""
     if feature == CONTINENT:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from geo import features
@@ -167,7 +167,11 @@ class _Grid:
     def remove(self, group: Group, place: Place) -> None:
         self.cells[self._cell(place)].pop(group, None)
 
-    def _around(self, place: Place) -> Iterable[dict[Group, Place]]:
+    def _around(self, place: Place) -> list[dict[Group, Place]]:
+        """The non-empty cells around the place's, row by row: a list, not a generator (asked for every candidate)."""
+        cells = self.cells
+        if not cells:
+            return []
         row, column = self._cell(place)
         # A degree of longitude shrinks toward the poles: look further east and west there.
         reach = (
@@ -175,12 +179,8 @@ class _Grid:
             if abs(place.lat) < 60
             else min(int(360 / self.step), int(1 / max(math.cos(math.radians(place.lat)), 0.01)) + 1)
         )
-        cells = self.cells
-        for r in (row - 1, row, row + 1):
-            for c in range(column - reach, column + reach + 1):
-                cell = cells.get((r, c))
-                if cell:
-                    yield cell
+        columns = range(column - reach, column + reach + 1)
+        return [cell for r in (row - 1, row, row + 1) for c in columns if (cell := cells.get((r, c)))]
 
     def near(self, place: Place) -> list[tuple[Group, Place]]:
         """Entries within ``NEAR_KM`` of ``place``."""

@@ -82,7 +82,11 @@ def without(lexicon: Lexicon, list_name: str) -> Lexicon:
 
 
 def norm(token: Token) -> str:
-    return normalise_name(token.text)
+    """The token's gazetteer key (``normalise_name``), worked out once per token: the rules ask it again and again."""
+    key = token.key
+    if key is None:
+        key = token.key = normalise_name(token.text)
+    return key
 
 
 @dataclass(slots=True)
@@ -165,10 +169,7 @@ class Reading:
     people: dict[str, str] = field(default_factory=dict)  # surname -> why it is one
 
     def lookup(self, key: str) -> tuple[Place, ...]:
-        lookup = getattr(self.gazetteer, "lookup", None)
-        if lookup is not None:
-            return tuple(lookup(key))
-        return tuple(self.gazetteer.candidates(key)) + tuple(self.gazetteer.demonym_places(key))
+        return self.gazetteer.lookup(key)
 
     def is_first_name(self, key: str, *, common: bool = False) -> bool:
         share = self.words.first_name(key)

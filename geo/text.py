@@ -16,7 +16,7 @@ import re
 # the recogniser joins "Hénin-Beaumont" again (``is_joiner``).
 _TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|\b(?:St|Ste|Mt|Ft|[A-Z])\.(?=\s+[A-Z])|\w+(?:['’]\w+)*|[^\w\s]")
 HYPHENS = "-‐‑"
-_POSSESSIVE = re.compile(r"['’]s$")
+_APOSTROPHES = "'’"  # a word ending in one of them and "s" is a possessive
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A sentence ends at . ! ? (and closing quotes or brackets) before a space
 # and a capital, a digit or an opening quote, unless the word before the
@@ -41,11 +41,13 @@ class Token:
     """A word or punctuation mark with its offsets; a possessive 's is cut off.
 
     ``is_word`` and ``is_capitalised`` are worked out once, when the token is
-    made: the recogniser asks them of every token, several times.  A plain
-    class with slots: tokens are made by the hundred thousand.
+    made: the recogniser asks them of every token, several times.  ``key``
+    holds the token's gazetteer key once the recogniser has worked it out
+    (``geo.rules.norm``).  A plain class with slots: tokens are made by the
+    hundred thousand.
     """
 
-    __slots__ = ("start", "end", "text", "possessive", "is_word", "is_capitalised")
+    __slots__ = ("start", "end", "text", "possessive", "is_word", "is_capitalised", "key")
 
     def __init__(self, start: int, end: int, text: str, possessive: bool = False) -> None:
         self.start = start
@@ -55,6 +57,7 @@ class Token:
         first = text[0]
         self.is_word = first.isalnum()
         self.is_capitalised = first.isupper()
+        self.key: str | None = None
 
     def __repr__(self) -> str:
         return f"Token({self.start}, {self.end}, {self.text!r}{', possessive' if self.possessive else ''})"
@@ -83,12 +86,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word and punctuation tokens of ``text[start:end]``, with offsets into ``text``."""
     tokens = []
     for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
-        word = match.group()
-        possessive = _POSSESSIVE.search(word) if word[-1] in "sS" else None
-        if possessive and len(word) > 2:
-            tokens.append(Token(match.start(), match.start() + possessive.start(), word[: possessive.start()], True))
+        word = match[0]
+        if word[-1] == "s" and len(word) > 2 and word[-2] in _APOSTROPHES:
+            first = match.start()
+            tokens.append(Token(first, first + len(word) - 2, word[:-2], True))
         else:
-            tokens.append(Token(match.start(), match.end(), word))
+            tokens.append(Token(*match.span(), word))
     return tokens
 
 

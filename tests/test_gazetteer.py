@@ -78,6 +78,13 @@ class BaseGazetteerTest:
         with pytest.raises(NotImplementedError):
             backend.reverse((50.9, 1.8))
 
+    def test_prefetch_changes_no_lookup(self, backend: Gazetteer) -> None:
+        keys = ["calais", "syrians", "uk", "nowhere upon nothing", "calais"]
+        expected = {key: backend.lookup(key) for key in keys}
+        backend.prefetch(keys)
+        assert {key: backend.lookup(key) for key in keys} == expected
+        assert backend.lookup("nowhere upon nothing") == ()
+
 
 class TestInMemoryGazetteer(BaseGazetteerTest):
     def make_gazetteer(self, request: pytest.FixtureRequest) -> Gazetteer:
@@ -120,6 +127,16 @@ class TestGeoNamesGazetteer(BaseGazetteerTest):
     ) -> None:
         best = gazetteer.candidates(name)[0]
         assert (best.name, best.country_code, best.feature) == (expected, country, feature)
+
+    def test_prefetch_reads_as_lookup_does(self, settings: Settings) -> None:
+        """One query for many keys gives each key the places, in the order, that a query of its own gives."""
+        keys = ["san jose", "calais", "washington", "syrians", "the channel", "w va", "nowhere upon nothing"]
+        one_by_one = GeoNamesGazetteer.from_settings(settings)
+        batched = GeoNamesGazetteer.from_settings(settings)
+        batched.prefetch(keys)
+        for key in keys:
+            assert [p.raw for p in batched.lookup(key)] == [p.raw for p in one_by_one.lookup(key)]
+            assert batched.lookup(key) == one_by_one.lookup(key)
 
     def test_calais_has_both_homonyms(self, gazetteer: GeoNamesGazetteer) -> None:
         countries = {p.country_code for p in gazetteer.candidates("Calais")}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from abc import abstractmethod
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -99,6 +100,17 @@ class Gazetteer(Geocoder):
     @abstractmethod
     def demonym_places(self, name: str) -> list[Place]:
         """The countries or continents whose people ``name`` names ("Syrians")."""
+
+    def lookup(self, key: str) -> tuple[Place, ...]:
+        """Every place and people named ``key``, a normalised name (``normalise_name``): what the recogniser asks."""
+        return tuple(self.candidates(key)) + tuple(self.demonym_places(key))
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Get ready to ``lookup`` these keys, soon to be asked.
+
+        A backend over a database reads them all in one query instead of one
+        query each; this default, for backends held in memory, does nothing.
+        """
 
     def geocode(self, query: str, *, exactly_one: bool = True, timeout: Any = None) -> Any:
         """geopy's contract: a ``Location``, a list of them, or ``None``."""
