@@ -602,9 +602,7 @@ def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path) -> tuple
 # -- server-side steps, in this process -----------------------------------------------------------
 
 
-def server_steps(
-    store_path: Path, outlines: dict, outlines_url: str, runs: int
-) -> list[tuple[str, list[float], str]]:
+def server_steps(store_path: Path, outlines: dict, outlines_url: str, runs: int) -> list[tuple[str, list[float], str]]:
     """Milliseconds of the costly steps of a rerun that shows every place, and the payload sizes."""
     import streamlit
     import streamlit_folium

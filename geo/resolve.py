@@ -29,8 +29,9 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from geo import features
 from geo.gazetteer.base import MATCH_ABBREVIATION, MATCH_ALIAS, MATCH_ALTERNATE, Gazetteer
@@ -147,27 +148,28 @@ def stands_alone(place: Place, key: str, words: Words) -> bool:
     return place.population >= HAMLET_POPULATION or place.prominence >= HAMLET_NAMES
 
 
-class _Grid:
+Key = TypeVar("Key", bound=Hashable)
+# A candidate of a name in the grid of possible places: the name's group and the candidate's id or point.
+CandidateKey = tuple[Group, int | tuple[float, float]]
+
+
+class _Grid(Generic[Key]):
     """Points in cells of about ``NEAR_KM``, to find the places near one without looking at all of them."""
 
     def __init__(self) -> None:
-        self.cells: dict[tuple[int, int], dict[Group, Place]] = defaultdict(dict)
+        self.cells: dict[tuple[int, int], dict[Key, Place]] = defaultdict(dict)
         self.step = NEAR_KM / 111.2  # degrees of latitude
 
     def _cell(self, place: Place) -> tuple[int, int]:
         return int(place.lat // self.step), int(place.lon // self.step)
 
-    def add(self, group: Group, place: Place) -> None:
-        self.cells[self._cell(place)][group] = place
+    def add(self, key: Key, place: Place) -> None:
+        self.cells[self._cell(place)][key] = place
 
-    def add_many(self, group: Group, place: Place) -> None:
-        """Add one of several places of a group: kept under (group, geonameid or position)."""
-        self.cells[self._cell(place)][(group, place.geonameid or (place.lat, place.lon))] = place  # type: ignore[index]
+    def remove(self, key: Key, place: Place) -> None:
+        self.cells[self._cell(place)].pop(key, None)
 
-    def remove(self, group: Group, place: Place) -> None:
-        self.cells[self._cell(place)].pop(group, None)
-
-    def _around(self, place: Place) -> list[dict[Group, Place]]:
+    def around(self, place: Place) -> list[dict[Key, Place]]:
         """The non-empty cells around the place's, row by row: a list, not a generator (asked for every candidate)."""
         cells = self.cells
         if not cells:
@@ -182,20 +184,20 @@ class _Grid:
         columns = range(column - reach, column + reach + 1)
         return [cell for r in (row - 1, row, row + 1) for c in columns if (cell := cells.get((r, c)))]
 
-    def near(self, place: Place) -> list[tuple[Group, Place]]:
+    def near(self, place: Place) -> list[tuple[Key, Place]]:
         """Entries within ``NEAR_KM`` of ``place``."""
-        return [(g, p) for cell in self._around(place) for g, p in cell.items() if distance_km(place, p) <= NEAR_KM]
+        return [(g, p) for cell in self.around(place) for g, p in cell.items() if distance_km(place, p) <= NEAR_KM]
 
-    def nearest_other_km(self, group: Group, place: Place) -> float | None:
+    def nearest_other_km(self, key: Key, place: Place) -> float | None:
         """Distance to the nearest other place of another group within ``NEAR_KM`` of ``place``, if any.
 
         The same place under another name ("Mexico" beside "Mexico City") is not a neighbour.
         """
         distances = [
             distance_km(place, p)
-            for cell in self._around(place)
+            for cell in self.around(place)
             for g, p in cell.items()
-            if g != group and not _same_place(p, place)
+            if g != key and not _same_place(p, place)
         ]
         nearest = min(distances, default=None)
         return nearest if nearest is not None and nearest <= NEAR_KM else None
@@ -211,7 +213,7 @@ class _Context:
     point_countries: Counter = field(default_factory=Counter)  # names of towns (and divisions) by country
     point_divisions: Counter = field(default_factory=Counter)  # names of towns by (country, admin1)
     divisions: Counter = field(default_factory=Counter)  # division names by (country, admin1)
-    grid: _Grid = field(default_factory=_Grid)
+    grid: _Grid[Group] = field(default_factory=_Grid)
     total: int = 0
 
     def __post_init__(self) -> None:
@@ -289,15 +291,15 @@ class Resolution:
         self.possible = self._possible({g: [(prior(p), p) for p in places] for g, places in self.candidates.items()})
 
     @staticmethod
-    def _possible(weighed: dict[Group, list[tuple[float, Place]]]) -> _Grid:
+    def _possible(weighed: dict[Group, list[tuple[float, Place]]]) -> _Grid[CandidateKey]:
         """The candidates that may lend support to their neighbours: those within the margin of their name's best."""
-        grid = _Grid()
+        grid: _Grid[CandidateKey] = _Grid()
         for group, scored in weighed.items():
             if len(scored) > 1:
                 best = max(score for score, _ in scored)
                 for score, place in scored:
                     if features.is_point_like(place.feature) and score >= best - COLOCATED_MARGIN:
-                        grid.add_many(group, place)
+                        grid.add((group, place.geonameid or (place.lat, place.lon)), place)
         return grid
 
     def choose(self) -> None:
@@ -366,7 +368,7 @@ class Resolution:
         The same place under another name ("Mexico" and "Mexico City") is no support.
         """
         nearest: dict[Group, float] = {}
-        for cell in self.possible._around(place):
+        for cell in self.possible.around(place):
             for (other, _), candidate in cell.items():
                 if other != group and not _same_place(candidate, place):
                     d = distance_km(place, candidate)
@@ -393,7 +395,7 @@ class Resolution:
             else:
                 waiting[group] = place
         # A waiting name is kept when it lies near a kept town, or in a division the article names.
-        near = _Grid()
+        near: _Grid[Group] = _Grid()
         by_division: dict[tuple[str, str], list[Group]] = defaultdict(list)
         for group, place in waiting.items():
             near.add(group, place)
