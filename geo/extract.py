@@ -426,8 +426,8 @@ class _Recogniser:
     def _demonym(self, candidate: Candidate) -> Decision:
         """A nationality word: a noun ("Syrians", "an Afghan,"), an origin ("Sudanese migrants") or an adjective.
 
-        Unless it is a person's surname ("Monica French said", "Mr. English") or a
-        language ("spoke only French", "in Arabic").
+        Unless it is a person's surname ("Monica French said", "Mr. English") or part of a
+        people's name ("American Indians").
         """
         for name in _PERSON_RULES:
             verdict = None if name in self.disabled else RULES[name](candidate, (), self.reading)
@@ -437,9 +437,6 @@ class _Recogniser:
         named = self._in_a_peoples_name(candidate)
         if named is not None:
             return Decision(candidate, (), Verdict("peoples", False, f"part of the people's name {named!r}"), None)
-        language = _language_word(candidate, lex.language_words)
-        if language is not None:
-            return Decision(candidate, (), Verdict("language", False, f"{language.text!r} makes it a language"), None)
         following = candidate.token_after()
         last = candidate.sentence.tokens[candidate.last_token]
         plural = last.text.endswith("s") and not last.text.endswith("ss")
@@ -578,24 +575,6 @@ def _inside_a_longer_name(area: Decision, decisions: list[Decision]) -> bool:
 
 
 _PERSON_RULES = ("title", "first-name", "known-person")
-_LANGUAGE_SKIPPED = frozenset({"only", "fluent", "fluently", "also"})
-
-
-def _language_word(candidate: Candidate, language_words: frozenset[str]) -> Token | None:
-    """The word that makes a nationality word a language: before it ("spoke only French") or after it."""
-    after = candidate.token_after()
-    if after is not None and after.is_word and norm(after) in language_words and norm(after) not in {"in", "into"}:
-        return after
-    offset = 1
-    before = candidate.token_before(offset)
-    while before is not None and before.is_word and norm(before) in _LANGUAGE_SKIPPED:
-        offset += 1
-        before = candidate.token_before(offset)
-    if before is not None and before.is_word and norm(before) in language_words:
-        return before
-    return None
-
-
 def _singulars(plural: str) -> tuple[str, ...]:
     """The possible singulars of an English plural: counties, parishes, provinces."""
     return (plural[:-3] + "y", plural[:-2], plural[:-1])

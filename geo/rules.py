@@ -62,7 +62,6 @@ class Lexicon:
     admin_plurals: frozenset[str]
     feature_suffixes: frozenset[str]
     people_nouns: frozenset[str]
-    language_words: frozenset[str]
     origin_affixes: frozenset[str]
     disease_words: frozenset[str]
     currency_marks: frozenset[str]
