@@ -436,7 +436,7 @@ def test_html_works_offline_in_a_browser(
     assert page.evaluate("typeof L.markerClusterGroup") == "function" and page.evaluate("typeof jQuery") == "function"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "export-seeds.png"), full_page=True)
-    calais = page.locator(f"path.{marker_class(summaries[0]).split()[-1]}")
+    calais = page.locator(f"path.{marker_class(summaries[0]).split()[1]}")
     calais.dispatch_event("click")
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=5_000)
