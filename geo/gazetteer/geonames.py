@@ -33,8 +33,6 @@ _BY_KEYS = f"SELECT n.key, {_COLUMNS} {_FROM} WHERE n.key IN ({{}}) ORDER BY n.k
 CACHE_SIZE = 65_536
 # Keys per prefetch query: under the 999 parameters that older SQLite versions allow.
 BATCH_SIZE = 900
-# Enough to map the whole index (33 MB); only the pages read are in memory.
-MMAP_BYTES = 256 * 1024 * 1024
 
 
 def _place(row: Sequence, key: str) -> Place:
@@ -80,8 +78,6 @@ class GeoNamesGazetteer(Gazetteer):
         try:
             self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             self._conn.execute("SELECT 1 FROM names LIMIT 1").fetchone()
-            # Pages read through a memory map, with no system call each: a new gazetteer's first lookups are faster.
-            self._conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         except sqlite3.DatabaseError as err:
             raise GazetteerDataError(
                 f"{self.path} is not a gazetteer index ({err}). Delete it and run `python -m geo build-gazetteer`."
