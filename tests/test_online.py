@@ -19,7 +19,8 @@ from geo.gazetteer import GEOCODERS, get_geocoder
 from geo.gazetteer.online import OnlineGeocoder, no_retry_adapter
 from geo.models import Place
 
-TIMEOUT = 0.5
+ANSWER_TIMEOUT = 10.0  # generous: a busy CI machine must not turn an answer into a timeout
+GIVE_UP_TIMEOUT = 0.5  # for the replies that are meant to time out (they are delayed 3 s)
 USER_AGENT = "news-atlas-tests/1.0"
 CALAIS = record(
     "50.9524769",
@@ -43,10 +44,10 @@ def cache_path(tmp_path: Path) -> Path:
     return tmp_path / "cache" / "online.sqlite3"
 
 
-def make_online(domain: str, cache_path: Path, **options: Any) -> OnlineGeocoder:
+def make_online(domain: str, cache_path: Path, timeout: float = ANSWER_TIMEOUT, **options: Any) -> OnlineGeocoder:
     """An OnlineGeocoder over geopy's Nominatim at ``domain``, fast for tests."""
     nominatim = Nominatim(
-        domain=domain, scheme="http", user_agent=USER_AGENT, timeout=TIMEOUT, adapter_factory=no_retry_adapter
+        domain=domain, scheme="http", user_agent=USER_AGENT, timeout=timeout, adapter_factory=no_retry_adapter
     )
     options = {"min_delay_seconds": 0.0, "max_retries": 0, "error_wait_seconds": 0.0, **options}
     return OnlineGeocoder(nominatim, cache_path=cache_path, **options)
@@ -104,7 +105,7 @@ def test_place_from_settings_asks_for_address_details(server: FakeNominatim, tmp
         cache_dir=tmp_path,
         nominatim_domain=server.domain,
         nominatim_scheme="http",
-        online_timeout=TIMEOUT,
+        online_timeout=ANSWER_TIMEOUT,
         online_min_delay=0.0,
     )
     place = OnlineGeocoder.from_settings(settings, max_retries=0).place("Calais")
@@ -155,7 +156,7 @@ def test_failure_falls_back_to_none_with_warning(
 ) -> None:
     server.replies["Calais"] = [reply]
     with caplog.at_level(logging.WARNING, logger="geo.gazetteer.online"):
-        assert make_online(server.domain, cache_path).geocode("Calais") is None
+        assert make_online(server.domain, cache_path, timeout=GIVE_UP_TIMEOUT).geocode("Calais") is None
     messages = [r.getMessage() for r in caplog.records if r.name == "geo.gazetteer.online"]
     assert any("'Calais'" in m and reason in m for m in messages), messages
 
@@ -210,7 +211,7 @@ def test_cache_keeps_list_and_single_answers_apart(server: FakeNominatim, cache_
 )
 def test_transient_failures_are_not_cached(server: FakeNominatim, cache_path: Path, failure: Reply) -> None:
     server.replies["Calais"] = [failure, Reply(body=[CALAIS])]
-    assert make_online(server.domain, cache_path).geocode("Calais") is None
+    assert make_online(server.domain, cache_path, timeout=GIVE_UP_TIMEOUT).geocode("Calais") is None
     location = make_online(server.domain, cache_path).geocode("Calais")
     assert location.latitude == pytest.approx(50.9524769)
     assert server.count("Calais") == 2
@@ -224,7 +225,7 @@ def test_timed_out_request_is_sent_once(server: FakeNominatim, tmp_path: Path) -
         cache_dir=tmp_path,
         nominatim_domain=server.domain,
         nominatim_scheme="http",
-        online_timeout=TIMEOUT,
+        online_timeout=GIVE_UP_TIMEOUT,
         online_min_delay=0.0,
     )
     assert OnlineGeocoder.from_settings(settings, max_retries=0).geocode("Calais") is None

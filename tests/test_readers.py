@@ -23,6 +23,7 @@ from geo.readers import article_id, expand_inputs, fetch_url, read_bytes, read_p
 DATA = Path(__file__).parent / "data" / "ingest"
 SEED = Settings.load(environ={}).articles_dir / "calais-police-attack-camp-2014-05-29.md"
 LIMIT = 1_000_000
+ANSWER_TIMEOUT = 10.0  # generous: a busy CI machine must not turn an answer into a timeout
 FRENCH = "La police a évacué un camp près de Hénin-Beaumont, dans le Pas-de-Calais. Le maire a déclaré que la sécurité"
 PAGE = (DATA / "article.html").read_bytes()
 
@@ -665,13 +666,13 @@ def site() -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def fetch(url: str, *, timeout: float = 2.0, max_bytes: int = LIMIT) -> object:
+def fetch(url: str, *, timeout: float = ANSWER_TIMEOUT, max_bytes: int = LIMIT) -> object:
     return fetch_url(url, timeout=timeout, max_bytes=max_bytes, user_agent="news-atlas-test")
 
 
 def test_fetch_article_page(site: str) -> None:
     url = f"{site}/news/riots-in-calais.html"
-    article = fetch_url(url, timeout=2.0, max_bytes=LIMIT)
+    article = fetch_url(url, timeout=ANSWER_TIMEOUT, max_bytes=LIMIT)
     assert article.url == url
     assert article.id == "riots-in-calais"
     assert article.title == "Riot police clear migrant camps in Calais"
@@ -701,7 +702,7 @@ def test_fetch_article_page(site: str) -> None:
     ids=["redirect-followed", "text-plain-host-as-source", "declared-latin-1", "no-content-type-sniffed"],
 )
 def test_fetch_good(site: str, route: str, expected: dict[str, str]) -> None:
-    article = fetch_url(site + route, timeout=2.0, max_bytes=LIMIT)
+    article = fetch_url(site + route, timeout=ANSWER_TIMEOUT, max_bytes=LIMIT)
     for field, value in expected.items():
         assert getattr(article, field) == value, field
     assert article.url == site + route
