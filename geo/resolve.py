@@ -31,6 +31,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from geo import features
@@ -153,15 +154,30 @@ Key = TypeVar("Key", bound=Hashable)
 CandidateKey = tuple[Group, int | tuple[float, float]]
 
 
+_CELL_DEGREES = NEAR_KM / 111.2  # a grid cell's side, in degrees of latitude
+
+
+@lru_cache(maxsize=1 << 16)
+def _neighbourhood(lat: float, lon: float) -> tuple[tuple[int, int], ...]:
+    """The grid cells within ``NEAR_KM`` of a point: worked out once per point, asked for in every round."""
+    row, column = int(lat // _CELL_DEGREES), int(lon // _CELL_DEGREES)
+    # A degree of longitude shrinks toward the poles: look further east and west there.
+    reach = (
+        1
+        if abs(lat) < 60
+        else min(int(360 / _CELL_DEGREES), int(1 / max(math.cos(math.radians(lat)), 0.01)) + 1)
+    )
+    return tuple((r, c) for r in (row - 1, row, row + 1) for c in range(column - reach, column + reach + 1))
+
+
 class _Grid(Generic[Key]):
     """Points in cells of about ``NEAR_KM``, to find the places near one without looking at all of them."""
 
     def __init__(self) -> None:
         self.cells: dict[tuple[int, int], dict[Key, Place]] = defaultdict(dict)
-        self.step = NEAR_KM / 111.2  # degrees of latitude
 
     def _cell(self, place: Place) -> tuple[int, int]:
-        return int(place.lat // self.step), int(place.lon // self.step)
+        return int(place.lat // _CELL_DEGREES), int(place.lon // _CELL_DEGREES)
 
     def add(self, key: Key, place: Place) -> None:
         self.cells[self._cell(place)][key] = place
@@ -174,15 +190,7 @@ class _Grid(Generic[Key]):
         cells = self.cells
         if not cells:
             return []
-        row, column = self._cell(place)
-        # A degree of longitude shrinks toward the poles: look further east and west there.
-        reach = (
-            1
-            if abs(place.lat) < 60
-            else min(int(360 / self.step), int(1 / max(math.cos(math.radians(place.lat)), 0.01)) + 1)
-        )
-        columns = range(column - reach, column + reach + 1)
-        return [cell for r in (row - 1, row, row + 1) for c in columns if (cell := cells.get((r, c)))]
+        return [cell for key in _neighbourhood(place.lat, place.lon) if (cell := cells.get(key))]
 
     def near(self, place: Place) -> list[tuple[Key, Place]]:
         """Entries within ``NEAR_KM`` of ``place``."""
@@ -259,13 +267,42 @@ class _Context:
         return self.grid.nearest_other_km(group, place)
 
 
+# A part of a score: its kind, what it depends on, and its value; put in words only when explained.
+Term = tuple[str, object, float]
+
+_TERM_LABELS = {
+    "prior": "prior",
+    "container": "container {}",
+    "holds": "holds the article's places",
+    "country": "article in {}",
+    "division": "in a division the article names",
+    "colocated": "{0[1]:.0f} km from a '{0[0]}'",
+    "near": "{:.0f} km from the article's places",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Scored:
     """A candidate place with its score and the parts of it, for ``--explain``."""
 
     place: Place
     score: float
-    parts: tuple[tuple[str, float], ...]
+    terms: tuple[Term, ...]
+
+    @property
+    def parts(self) -> tuple[tuple[str, float], ...]:
+        """The score's parts, each with a label in words."""
+        return tuple((_TERM_LABELS[kind].format(detail), value) for kind, detail, value in self.terms)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A candidate place with the parts of its score that no round changes: its prior and its container."""
+
+    place: Place
+    prior: float
+    fixed: tuple[Term, ...]
+    point_like: bool
 
 
 class Resolution:
@@ -276,19 +313,19 @@ class Resolution:
         self.by_group: dict[Group, list[Mention]] = defaultdict(list)
         for mention in mentions:
             self.by_group[(mention.kind, mention.key)].append(mention)
-        self.candidates: dict[Group, list[Place]] = {}
+        self.weighed: dict[Group, list[_Candidate]] = {}
         for (kind, key), group_mentions in self.by_group.items():
             found = gazetteer.demonym_places(key) if kind == "demonym" else gazetteer.candidates(key)
             if not found and any(m.has(Evidence.ADMIN_AREA) for m in group_mentions):
                 found = _division_without_suffix(key, gazetteer)
-            self.candidates[(kind, key)] = list(found)
-        self.containers: dict[Group, list[Place]] = {}
-        for group, group_mentions in self.by_group.items():
             keys = {c.detail for m in group_mentions for c in m.cues if c.evidence is Evidence.CONTAINER}
-            self.containers[group] = [p for k in sorted(keys) for p in gazetteer.candidates(k)[:3]]
+            containers = [p for k in sorted(keys) for p in gazetteer.candidates(k)[:3]]
+            self.weighed[(kind, key)] = [_weigh(place, containers) for place in found]
         self.choice: dict[Group, Place] = {}
         self.scored: dict[Group, list[Scored]] = {}
-        self.possible = self._possible({g: [(prior(p), p) for p in places] for g, places in self.candidates.items()})
+        self.possible = self._possible(
+            {g: [(c.prior, c.place) for c in weighed] for g, weighed in self.weighed.items()}
+        )
 
     @staticmethod
     def _possible(weighed: dict[Group, list[tuple[float, Place]]]) -> _Grid[CandidateKey]:
@@ -307,10 +344,10 @@ class Resolution:
         for round_ in range(ROUNDS):
             # Only names the article keeps on their own give context: not a "Patrol" that no one will map.
             context = _Context(weights, {g: p for g, p in self.choice.items() if self._keeps_itself(g, p)})
-            for group, places in self.candidates.items():
-                if not places or (round_ and len(places) == 1):
+            for group, weighed in self.weighed.items():
+                if not weighed or (round_ and len(weighed) == 1):
                     continue  # a name with one candidate has its place from the first round
-                scored = [self._score(group, p, context) for p in places]
+                scored = [self._score(group, c, context) for c in weighed]
                 scored.sort(key=lambda s: (-s.score, s.place.geonameid or 0))
                 self.scored[group] = scored[:KEPT_SCORES]
             # From now on a candidate lends support by its score in context, not by its prior alone.
@@ -329,40 +366,32 @@ class Resolution:
             place, group[1], self.words
         )
 
-    def _score(self, group: Group, place: Place, context: _Context) -> Scored:
-        parts = [("prior", prior(place))]
-        for container in self.containers[group]:
-            same_country = place.country_code == container.country_code
-            if (features.is_country(container.feature) and same_country) or (
-                features.is_admin1(container.feature) and same_country and place.admin1 == container.admin1
-            ):
-                parts.append((f"container {container.name}", CONTAINER_BONUS))
-                break
+    def _score(self, group: Group, candidate: _Candidate, context: _Context) -> Scored:
+        place = candidate.place
+        terms = list(candidate.fixed)
         feature = place.feature
         if features.is_country(feature):
             if context.has_points_in_country(group, place.country_code):
-                parts.append(("holds the article's places", CONTAINS_BONUS))
+                terms.append(("holds", None, CONTAINS_BONUS))
         else:
             share = context.country_share(group, place.country_code)
             if share:
-                parts.append((f"article in {place.country_code}", SAME_COUNTRY_BONUS * share))
+                terms.append(("country", place.country_code, SAME_COUNTRY_BONUS * share))
             division = (place.country_code, place.admin1)
             if features.is_admin1(feature):
                 if context.has_points_in_division(group, division):
-                    parts.append(("holds the article's places", CONTAINS_BONUS))
+                    terms.append(("holds", None, CONTAINS_BONUS))
             else:
                 if place.admin1 and context.names_division(group, division):
-                    parts.append(("in a division the article names", SAME_DIVISION_BONUS))
-                if features.is_point_like(feature):
-                    parts.extend(self._colocated(group, place))
-                nearest = context.nearest_km(group, place) if features.is_point_like(feature) else None
-                if nearest is not None:  # the nearer, the more: a town 10 km away says more than one 140 km away
-                    parts.append(
-                        (f"{nearest:.0f} km from the article's places", NEAR_BONUS * (1 - nearest / NEAR_KM / 2))
-                    )
-        return Scored(place, sum(value for _, value in parts), tuple(parts))
+                    terms.append(("division", None, SAME_DIVISION_BONUS))
+                if candidate.point_like:
+                    terms.extend(self._colocated(group, place))
+                    nearest = context.nearest_km(group, place)
+                    if nearest is not None:  # the nearer, the more: a town 10 km away says more than one 140 km away
+                        terms.append(("near", nearest, NEAR_BONUS * (1 - nearest / NEAR_KM / 2)))
+        return Scored(place, sum(term[2] for term in terms), tuple(terms))
 
-    def _colocated(self, group: Group, place: Place) -> list[tuple[str, float]]:
+    def _colocated(self, group: Group, place: Place) -> list[Term]:
         """Bonuses for lying beside a candidate of another ambiguous name: the nearest of each such name.
 
         The same place under another name ("Mexico" and "Mexico City") is no support.
@@ -375,7 +404,7 @@ class Resolution:
                     if d <= COLOCATED_KM and d < nearest.get(other, COLOCATED_KM + 1):
                         nearest[other] = d
         return [
-            (f"{d:.0f} km from a '{other[1]}'", COLOCATED_BONUS * (1 - d / COLOCATED_KM / 2))
+            ("colocated", (other[1], d), COLOCATED_BONUS * (1 - d / COLOCATED_KM / 2))
             for other, d in sorted(nearest.items())
         ]
 
@@ -417,6 +446,20 @@ class Resolution:
                     near.remove(group, place)
                     queue.append(place)
         return kept
+
+
+def _weigh(place: Place, containers: Sequence[Place]) -> _Candidate:
+    """A candidate with its prior and, when the text names a container that holds it, the container's bonus."""
+    weight = prior(place)
+    fixed: list[Term] = [("prior", None, weight)]
+    for container in containers:
+        same_country = place.country_code == container.country_code
+        if (features.is_country(container.feature) and same_country) or (
+            features.is_admin1(container.feature) and same_country and place.admin1 == container.admin1
+        ):
+            fixed.append(("container", container.name, CONTAINER_BONUS))
+            break
+    return _Candidate(place, weight, tuple(fixed), features.is_point_like(place.feature))
 
 
 def _division_without_suffix(key: str, gazetteer: Gazetteer) -> list[Place]:
