@@ -162,11 +162,7 @@ def _neighbourhood(lat: float, lon: float) -> tuple[tuple[int, int], ...]:
     """The grid cells within ``NEAR_KM`` of a point: worked out once per point, asked for in every round."""
     row, column = int(lat // _CELL_DEGREES), int(lon // _CELL_DEGREES)
     # A degree of longitude shrinks toward the poles: look further east and west there.
-    reach = (
-        1
-        if abs(lat) < 60
-        else min(int(360 / _CELL_DEGREES), int(1 / max(math.cos(math.radians(lat)), 0.01)) + 1)
-    )
+    reach = 1 if abs(lat) < 60 else min(int(360 / _CELL_DEGREES), int(1 / max(math.cos(math.radians(lat)), 0.01)) + 1)
     return tuple((r, c) for r in (row - 1, row, row + 1) for c in range(column - reach, column + reach + 1))
 
 
