@@ -575,6 +575,8 @@ def _inside_a_longer_name(area: Decision, decisions: list[Decision]) -> bool:
 
 
 _PERSON_RULES = ("title", "first-name", "known-person")
+
+
 def _singulars(plural: str) -> tuple[str, ...]:
     """The possible singulars of an English plural: counties, parishes, provinces."""
     return (plural[:-3] + "y", plural[:-2], plural[:-1])

@@ -242,22 +242,24 @@ class _Context:
         count = self.countries[country] - (weight if own is not None and own.country_code == country else 0)
         return count / others if others > 0 else 0.0
 
-    def _own(self, group: Group, test: Callable[[Place], bool]) -> int:
-        own = self.choice.get(group)
-        return 1 if own is not None and test(own) else 0
-
     def has_points_in_country(self, group: Group, country: str) -> bool:
-        own = self._own(group, lambda p: p.country_code == country and (
-            features.is_point_like(p.feature) or features.is_admin1(p.feature)))  # fmt: skip
-        return self.point_countries[country] - own > 0
+        own = self.choice.get(group)
+        mine = (
+            own is not None
+            and own.country_code == country
+            and (features.is_point_like(own.feature) or features.is_admin1(own.feature))
+        )
+        return self.point_countries[country] - mine > 0
 
     def has_points_in_division(self, group: Group, division: tuple[str, str]) -> bool:
-        own = self._own(group, lambda p: features.is_point_like(p.feature) and (p.country_code, p.admin1) == division)
-        return self.point_divisions[division] - own > 0
+        own = self.choice.get(group)
+        mine = own is not None and features.is_point_like(own.feature) and (own.country_code, own.admin1) == division
+        return self.point_divisions[division] - mine > 0
 
     def names_division(self, group: Group, division: tuple[str, str]) -> bool:
-        own = self._own(group, lambda p: features.is_admin1(p.feature) and (p.country_code, p.admin1) == division)
-        return self.divisions[division] - own > 0
+        own = self.choice.get(group)
+        mine = own is not None and features.is_admin1(own.feature) and (own.country_code, own.admin1) == division
+        return self.divisions[division] - mine > 0
 
     def nearest_km(self, group: Group, place: Place) -> float | None:
         return self.grid.nearest_other_km(group, place)
