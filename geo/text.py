@@ -56,7 +56,10 @@ class Token:
         self.possessive = possessive
         first = text[0]
         self.is_word = first.isalnum()
-        self.is_capitalised = first.isupper()
+        # An elided French or Italian article before a capital is part of a name: "Côte d'Ivoire", "Val d'Isère".
+        self.is_capitalised = first.isupper() or (
+            first in "dl" and len(text) > 2 and text[1] in _APOSTROPHES and text[2].isupper()
+        )
         self.key: str | None = None
 
     def __repr__(self) -> str:

@@ -206,6 +206,14 @@ SHORT_TEXTS = [
         "Barges sailed down the Mississippi River to the Gulf of Mexico.",
         [("Mississippi River", "US"), ("Gulf of Mexico", "")],
     ),
+    ("Cases rose in Côte d'Ivoire; skiers left Val d'Isère.", [("Côte d'Ivoire", "CI"), ("Val d'Isère", "FR")]),
+    ("Horses in NSW were quarantined.", [("NSW", "AU")]),
+    (
+        "Teams came from the Democratic Republic of Congo and the Republic of Congo.",
+        [("Democratic Republic of Congo", "CD"), ("Republic of Congo", "CG")],
+    ),
+    ("Measles spread across the Americas.", [("Americas", "")]),
+    ("The booster fell toward Earth.", []),
 ]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from geo.config import Settings
 from geo.exc import GazetteerDataError
-from geo.gazetteer.base import MATCH_DEMONYM, Gazetteer, context_free_rank, normalise_name
+from geo.gazetteer.base import MATCH_ABBREVIATION, MATCH_DEMONYM, Gazetteer, context_free_rank, normalise_name
 from geo.models import Place
 
 _COLUMNS = (
@@ -113,7 +113,11 @@ class GeoNamesGazetteer(Gazetteer):
         found: tuple[Place, ...] = ()
         if rows:  # most keys asked name nothing
             unique: dict[tuple, Place] = {}
-            for place in sorted([_place(row, key) for row in rows], key=context_free_rank):
+            # A place's name before its abbreviation: "NSW" written bare is a name, "N.S.W." needs its stops.
+            ranked = sorted(
+                [_place(row, key) for row in rows], key=lambda p: (*context_free_rank(p), _is_abbreviation(p))
+            )
+            for place in ranked:
                 unique.setdefault((place.source, place.geonameid, place.name, place.lat, place.lon), place)
             found = tuple(unique.values())
         if len(self._cache) >= CACHE_SIZE:
@@ -142,3 +146,7 @@ class GeoNamesGazetteer(Gazetteer):
     def close(self) -> None:
         """Close the index file."""
         self._conn.close()
+
+
+def _is_abbreviation(place: Place) -> bool:
+    return place.raw["match"] == MATCH_ABBREVIATION
