@@ -155,6 +155,10 @@ CandidateKey = tuple[Group, int | tuple[float, float]]
 
 
 _CELL_DEGREES = NEAR_KM / 111.2  # a grid cell's side, in degrees of latitude
+# At most this many places in a cell: in the dev corpora no cell of an article held more than 8; a denser one is a
+# list, and looking at all of it for every candidate would make time grow with the square of the text.
+CELL_CAPACITY = 16
+_COLOCATED_LAT_DEGREES = COLOCATED_KM / 111.0
 
 
 @lru_cache(maxsize=1 << 16)
@@ -176,7 +180,9 @@ class _Grid(Generic[Key]):
         return int(place.lat // _CELL_DEGREES), int(place.lon // _CELL_DEGREES)
 
     def add(self, key: Key, place: Place) -> None:
-        self.cells[self._cell(place)][key] = place
+        cell = self.cells[self._cell(place)]
+        if len(cell) < CELL_CAPACITY or key in cell:
+            cell[key] = place
 
     def remove(self, key: Key, place: Place) -> None:
         self.cells[self._cell(place)].pop(key, None)
@@ -395,8 +401,12 @@ class Resolution:
         The same place under another name ("Mexico" and "Mexico City") is no support.
         """
         nearest: dict[Group, float] = {}
+        lat = place.lat
         for cell in self.possible.around(place):
             for (other, _), candidate in cell.items():
+                # A degree of latitude is at least 111 km anywhere: most of the cell is ruled out without trigonometry.
+                if abs(candidate.lat - lat) > _COLOCATED_LAT_DEGREES:
+                    continue
                 if other != group and not _same_place(candidate, place):
                     d = distance_km(place, candidate)
                     if d <= COLOCATED_KM and d < nearest.get(other, COLOCATED_KM + 1):

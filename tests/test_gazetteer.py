@@ -522,3 +522,13 @@ def test_read_counties_matches_by_state_name_and_kind() -> None:
     assert by_name[("GA", "Henry County")].geonameid is None  # Tennessee's county is not Georgia's
     assert by_name[("KY", "Boone County")].geonameid is None
     assert all(c.admin2 == "" for c in counties if c.geonameid is None)
+
+
+def test_lookup_cache_keeps_the_newest_keys(gazetteer: GeoNamesGazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The oldest key goes out first, in constant time: a list of 85,000 names once spent 7 s finding it.
+    fresh = GeoNamesGazetteer(gazetteer.path)
+    monkeypatch.setattr("geo.gazetteer.geonames.CACHE_SIZE", 3)
+    for key in ("calais", "dover", "lille", "paris", "lens"):
+        fresh.lookup(key)
+    assert list(fresh._cache) == ["lille", "paris", "lens"]
+    assert fresh.lookup("calais")[0].country_code == "FR"  # read again from the index

@@ -7,7 +7,7 @@ import pytest
 from geo.extract import extract_mentions
 from geo.gazetteer import InMemoryGazetteer
 from geo.models import GeocodedMention, Place
-from geo.resolve import distance_km, prior, resolve_mentions, stands_alone
+from geo.resolve import CELL_CAPACITY, _Grid, distance_km, prior, resolve_mentions, stands_alone
 from geo.words import load_words
 from tests.conftest import TINY_PLACES
 
@@ -141,3 +141,14 @@ def test_distance_km() -> None:
     dover = Place("Dover", 51.12598, 1.31257, "GB", "P.PPL", 2, "test")
     assert distance_km(calais, dover) == pytest.approx(42.4, abs=1.0)
     assert distance_km(calais, calais) == 0.0
+
+
+def test_grid_cell_holds_a_bounded_number_of_places() -> None:
+    # A list of place names fills cells without end; scoring looks at every place of nine cells per candidate.
+    grid: _Grid[int] = _Grid()
+    calais = Place("Calais", 50.95, 1.85, "FR", "P.PPL", 3029276, "geonames")
+    for number in range(CELL_CAPACITY + 10):
+        grid.add(number, calais)
+    assert sum(len(cell) for cell in grid.around(calais)) == CELL_CAPACITY
+    grid.add(0, calais)  # a place already there is replaced, not refused
+    assert grid.near(calais)[0] == (0, calais)
