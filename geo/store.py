@@ -419,7 +419,9 @@ class Store:
         Returns
         -------
         Correction
-            As stored, with its ``id``.
+            As stored, with its ``id``; when the same decision (action and
+            place, whoever made it) is already the latest in force for the
+            same mention, name or rule, that one, and nothing is added.
 
         Raises
         ------
@@ -429,7 +431,11 @@ class Store:
             no mention (use ``add`` for a missed place).  Nothing is changed.
         """
         with self._transaction() as conn:
-            stored = self._insert_correction(conn, self._checked(conn, correction))
+            checked = self._checked(conn, correction)
+            in_force = _in_force(conn, checked)
+            if in_force is not None and _same_decision(in_force, checked):
+                return in_force  # "Confirm" clicked twice: the decision is there once
+            stored = self._insert_correction(conn, checked)
             _apply(conn, stored)
         return stored
 
@@ -881,6 +887,23 @@ def _corrections(conn: sqlite3.Connection, where: str, params: Sequence) -> list
         )
         for r in rows
     ]
+
+
+def _in_force(conn: sqlite3.Connection, correction: Correction) -> Correction | None:
+    """The latest active correction of the same scope and target (span, or name in the article or collection)."""
+    start, end = correction.span or (None, None)
+    found = _corrections(
+        conn,
+        "WHERE undone_at IS NULL AND scope = ? AND article_id IS ? AND name_key = ? AND start IS ? AND end IS ? "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        (correction.scope.value, correction.article_id, correction.key, start, end),
+    )
+    return found[0] if found else None
+
+
+def _same_decision(a: Correction, b: Correction) -> bool:
+    """Both say the same about their mentions: the same action, to the same place."""
+    return a.action is b.action and _place_cells(a.after)[0] == _place_cells(b.after)[0]
 
 
 def _view_filter(article_ids: Iterable[str] | None, categories: Iterable[str] | None) -> tuple[str, list[str]]:

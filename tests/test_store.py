@@ -607,6 +607,37 @@ def test_undoing_the_narrow_correction_leaves_the_wider_one(store: Store) -> Non
     assert _shown(store, MAY)[(270, "Calais")] == ("Calais, US-ME", "corrected")
 
 
+REPEATS = [
+    # (the first decision, the second) on the May article's first Calais; the rows the store then keeps
+    ((Action.CONFIRM, None, ""), (Action.CONFIRM, None, ""), 1),
+    ((Action.CONFIRM, None, "Ana"), (Action.CONFIRM, None, "Ben"), 1),  # the same decision, whoever makes it
+    ((Action.PLACE, CALAIS_ME, ""), (Action.PLACE, CALAIS_ME, ""), 1),
+    ((Action.PLACE, CALAIS_ME, ""), (Action.CONFIRM, None, ""), 2),  # a new decision: the latest wins
+    ((Action.PLACE, CALAIS_ME, ""), (Action.PLACE, CALAIS, ""), 2),
+]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "rows"), REPEATS,
+    ids=["confirm-twice", "confirm-by-two-reviewers", "same-place-twice", "confirm-after-move", "move-back"],
+)  # fmt: skip
+def test_a_decision_already_in_force_adds_no_second_correction(
+    store: Store, first: tuple[Action, Place | None, str], second: tuple[Action, Place | None, str], rows: int
+) -> None:
+    made = store.add_correction(_at(store, MAY, 270, first[0], first[1], reviewer=first[2]))
+    again = store.add_correction(_at(store, MAY, 270, second[0], second[1], reviewer=second[2]))
+    assert len(store.corrections()) == rows
+    assert (again == made) == (rows == 1)
+
+
+def test_a_decision_made_again_after_its_undo_is_a_new_correction(store: Store) -> None:
+    made = store.add_correction(_at(store, MAY, 270, Action.CONFIRM))
+    store.undo_correction(made.id)
+    again = store.add_correction(_at(store, MAY, 270, Action.CONFIRM))
+    assert again.id != made.id and [c.active for c in store.corrections()] == [False, True]
+    assert _shown(store, MAY)[(270, "Calais")] == ("Calais, FR", "confirmed")
+
+
 def test_corrections_are_listed_by_article_place_and_reviewer(store: Store) -> None:
     made = _review(store)
     assert store.corrections() == made
