@@ -19,8 +19,7 @@ from geo.atlas import GeoparsedArticle, place_id
 from geo.corrections import Action, Correction, Scope
 from geo.exc import CorrectionError
 from geo.explain import Explanation
-from geo.gazetteer.base import Gazetteer
-from geo.gazetteer.base import normalise_name
+from geo.gazetteer.base import Gazetteer, normalise_name
 from geo.models import Place
 from geo.pipeline import Geoparser
 from geo.review import (

@@ -47,7 +47,7 @@ from geo.corrections import (
 )
 from geo.exc import CorrectionError, DamagedStoreError, StoreError
 from geo.gazetteer.base import normalise_name
-from geo.models import Article, GeocodedMention, Mention, Place
+from geo.models import Article, Cue, Evidence, GeocodedMention, Mention, Place, ReviewStatus
 from geo.storefile import BUSY_TIMEOUT_MS, damaged_error, existing_file, inspect_store, store_error
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,18 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX corrections_article ON corrections(article_id);
     CREATE INDEX corrections_rules ON corrections(name_key) WHERE article_id IS NULL;
     """,
+    # Mentions kept whole, as the geoparser gave them: the key they were looked up by, the recogniser's cues
+    # (JSON: [[evidence, detail], ...]) and rule, the resolver's score; places with their admin2 and prominence.
+    3: """
+    ALTER TABLE mentions ADD COLUMN lookup_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE mentions ADD COLUMN cues TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE mentions ADD COLUMN rule TEXT NOT NULL DEFAULT '';
+    ALTER TABLE mentions ADD COLUMN score REAL NOT NULL DEFAULT 0;
+    ALTER TABLE places ADD COLUMN admin2 TEXT NOT NULL DEFAULT '';
+    ALTER TABLE places ADD COLUMN prominence INTEGER NOT NULL DEFAULT 0;
+    """,
 }
+MEMORY = ":memory:"  # a store held in memory, gone when closed: the command line's ``extract`` views its files so
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
@@ -231,7 +242,8 @@ class Store:
     Parameters
     ----------
     path:
-        The database file, created (with its folder) on first use.
+        The database file, created (with its folder) on first use; ``MEMORY`` (":memory:") for a store
+        held in memory, gone when closed.
 
     Raises
     ------
@@ -244,9 +256,11 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._damaged: DamagedStoreError | None = None
+        in_memory = str(path) == MEMORY
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if existing_file(self.path) and self.path.stat().st_size:
+            if not in_memory:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not in_memory and existing_file(self.path) and self.path.stat().st_size:
                 self._refuse_unusable()
             self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
                                          isolation_level=None)  # fmt: skip
@@ -652,25 +666,23 @@ class Store:
         """
         where, params = _view_filter(article_ids, categories)
         rows = self._conn.execute(
-            f"SELECT p.id, p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.feature, p.population, "
-            f"p.source, m.category, COUNT(*), GROUP_CONCAT(DISTINCT m.article_id), "
-            f"MIN(m.article_id || char(31) || printf('%012d', m.sentence_start)), GROUP_CONCAT(DISTINCT m.review) "
-            f"FROM mentions m JOIN places p ON p.id = m.place_id WHERE {where} "
+            f"SELECT m.category, COUNT(*), GROUP_CONCAT(DISTINCT m.article_id), "
+            f"MIN(m.article_id || char(31) || printf('%012d', m.sentence_start)), GROUP_CONCAT(DISTINCT m.review), "
+            f"{_PLACE_COLUMNS} FROM mentions m JOIN places p ON p.id = m.place_id WHERE {where} "
             f"GROUP BY p.id, m.category",
             params,
         ).fetchall()
         needle = normalise_name(search) if search.strip() else ""
         merged: dict[str, list] = {}
         for row in rows:
-            entry = merged.setdefault(row[0], [row, {}, set(), row[13], set()])
-            entry[1][row[10]] = row[11]
-            entry[2].update(row[12].split(","))
-            entry[3] = min(entry[3], row[13])
-            entry[4].update(row[14].split(","))
+            entry = merged.setdefault(row[5], [_place(row[5:]), {}, set(), row[3], set()])
+            entry[1][row[0]] = row[1]
+            entry[2].update(row[2].split(","))
+            entry[3] = min(entry[3], row[3])
+            entry[4].update(row[4].split(","))
         summaries = []
         order = list(CATEGORIES)
-        for key, (row, counts, article_set, first, reviews) in merged.items():
-            place = Place(row[2], row[3], row[4], row[5], row[7], row[1], row[9], row[8], row[6])
+        for key, (place, counts, article_set, first, reviews) in merged.items():
             if needle and needle not in normalise_name(place.name) and not self._mention_matches(key, needle):
                 continue
             category = max(counts, key=lambda c: (counts[c], -order.index(c)))
@@ -732,11 +744,18 @@ class Store:
         return dict(self._conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", ids).fetchall())
 
 
-_PLACE_COLUMNS = "p.id, p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.feature, p.population, p.source"
-_MENTION_COLUMNS = (
-    "m.start, m.end, m.text, m.kind, m.sentence_start, m.sentence_end, m.paragraph_start, m.paragraph_end, "
-    f"{_PLACE_COLUMNS}, m.review"
+_PLACE_COLUMNS = (
+    "p.id, p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.admin2, p.feature, p.population, "
+    "p.prominence, p.source"
 )
+_MENTION_ONLY = (
+    "m.start, m.end, m.text, m.kind, m.sentence_start, m.sentence_end, m.paragraph_start, m.paragraph_end, "
+    "m.lookup_key, m.cues, m.rule, m.score"
+)
+_MENTION_WIDTH = _MENTION_ONLY.count(",") + 1
+_PLACE_WIDTH = _PLACE_COLUMNS.count(",") + 1
+_MENTION_COLUMNS = f"{_MENTION_ONLY}, {_PLACE_COLUMNS}, m.review"
+_REVIEW_AT = _MENTION_WIDTH + _PLACE_WIDTH
 _CORRECTION_COLUMNS = (
     "id, uid, article_id, scope, action, name, start, end, before_place, after_place, reviewer, created_at, undone_at"
 )
@@ -792,12 +811,12 @@ def _reapply(conn: sqlite3.Connection, article_id: str, *, key: str | None = Non
         return
     named = "" if key is None else " AND m.name_key = ?"
     rows = conn.execute(
-        f"SELECT {_MENTION_COLUMNS.replace('m.review', 'm.auto_place_id')} FROM mentions m "
+        f"SELECT {_MENTION_ONLY}, {_PLACE_COLUMNS} FROM mentions m "
         f"LEFT JOIN places p ON p.id = m.auto_place_id WHERE m.article_id = ? AND m.review != 'added'{named} "
         "ORDER BY m.start",
         (article_id,) if key is None else (article_id, key),
     ).fetchall()
-    geoparsed = [GeocodedMention(_mention(row), _place(row[8:18])) for row in rows]
+    geoparsed = [_geocoded(row) for row in rows]  # the geoparser's own, as it gave them
     if key is None:
         conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
         _write_mentions(conn, article_id, text, geoparsed)
@@ -827,9 +846,10 @@ def _insert_place(conn: sqlite3.Connection, place: Place | None) -> str | None:
         return None
     key = place_id(place)
     conn.execute(
-        "INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (key, place.geonameid, place.name, place.lat, place.lon, place.country_code, place.admin1, place.feature,
-         place.population, place.source),
+        "INSERT OR IGNORE INTO places (id, geonameid, name, lat, lon, country_code, admin1, admin2, feature, "
+        "population, prominence, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (key, place.geonameid, place.name, place.lat, place.lon, place.country_code, place.admin1, place.admin2,
+         place.feature, place.population, place.prominence, place.source),
     )  # fmt: skip
     return key
 
@@ -840,9 +860,13 @@ def _insert_mentions(conn: sqlite3.Connection, article_id: str, mentions: Sequen
         automatic = key if reviewed.automatic is reviewed.place else _insert_place(conn, reviewed.automatic)
         m = reviewed.mention
         conn.execute(
-            "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO mentions (article_id, start, end, text, kind, category, sentence_start, sentence_end, "
+            "paragraph_start, paragraph_end, place_id, review, auto_place_id, name_key, lookup_key, cues, rule, "
+            "score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (article_id, m.start, m.end, m.text, m.kind, mention_category(reviewed.geocoded), m.sentence[0],
-             m.sentence[1], m.paragraph[0], m.paragraph[1], key, reviewed.status, automatic, normalise_name(m.text)),
+             m.sentence[1], m.paragraph[0], m.paragraph[1], key, reviewed.status, automatic, normalise_name(m.text),
+             m.key, json.dumps([[c.evidence.value, c.detail] for c in m.cues], ensure_ascii=False), m.rule,
+             reviewed.score),
         )  # fmt: skip
 
 
@@ -850,15 +874,19 @@ def _place(row: Sequence | None) -> Place | None:
     """The place of ``_PLACE_COLUMNS`` cells; None for none (a LEFT JOIN that found no place)."""
     if row is None or row[0] is None:
         return None
-    return Place(row[2], row[3], row[4], row[5], row[7], row[1], row[9], row[8], row[6])
+    _, geonameid, name, lat, lon, country_code, admin1, admin2, feature, population, prominence, source = row[:12]
+    return Place(name, lat, lon, country_code, feature, geonameid, source, population, admin1, admin2, prominence)
 
 
 def _mention(row: Sequence) -> Mention:
-    return Mention(row[0], row[1], row[2], row[3], (row[4], row[5]), (row[6], row[7]))
+    cues = tuple(Cue(Evidence(evidence), detail) for evidence, detail in json.loads(row[9]))
+    return Mention(row[0], row[1], row[2], row[3], (row[4], row[5]), (row[6], row[7]), row[8], cues, row[10])
 
 
 def _geocoded(row: Sequence) -> GeocodedMention:
-    return GeocodedMention(_mention(row), _place(row[8:18]), review=row[18])
+    """A mention of ``_MENTION_COLUMNS`` cells (or without the last, ``review``: automatic) as it was given."""
+    review: ReviewStatus = row[_REVIEW_AT] if len(row) > _REVIEW_AT else "automatic"
+    return GeocodedMention(_mention(row), _place(row[_MENTION_WIDTH:]), score=row[11], review=review)
 
 
 def _place_cells(place: Place | None) -> tuple[str | None, str | None]:
