@@ -1,9 +1,12 @@
 """The article store: articles, their mentions and places, in one SQLite file.
 
 Input: articles with their geocoded mentions (from the pipeline).  Output:
-what the app and the exports read back, aggregated in SQL so that ten
-thousand articles stay quick: place summaries for a view, the passages of a
-place, one article with its mentions.
+what the app, the exports and the command line read back, aggregated in SQL
+so that ten thousand articles stay quick: place summaries for a view (the
+one aggregation there is), the passages of a place, one article with its
+mentions, each whole as it was given (with the reviewers' corrections).
+A store held in memory (``MEMORY``) gives the same views of files that are
+not stored (``python -m geo extract``).
 
 The file is created on first use; its schema is versioned (``PRAGMA
 user_version``) and migrated forward in order.  WAL mode and one
@@ -662,7 +665,23 @@ class Store:
     ) -> list[PlaceSummary]:
         """One summary per place of the view, counted in SQL; ``passages`` holds only the first.
 
-        The same view as ``geo.atlas.summarise_places``: ask ``passages`` for a place's others.
+        The one aggregation of mentions into places: the map, the places table
+        and every export (``geo.export.read_view``) read it.  Ask ``passages``
+        for a place's other passages.
+
+        Parameters
+        ----------
+        article_ids:
+            Only these articles (all when ``None``; none for an empty list).
+        categories:
+            Only mentions of these ``geo.atlas.CATEGORIES`` (all when ``None``).
+        search:
+            Only places whose name, or the text of a mention of them, contains it, any case or accent.
+
+        Returns
+        -------
+        list[PlaceSummary]
+            Most mentioned first, then by name and id.
         """
         where, params = _view_filter(article_ids, categories)
         rows = self._conn.execute(
