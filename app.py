@@ -19,16 +19,7 @@ from streamlit_folium import st_folium
 import review_ui
 from geo import export, render
 from geo.assets import install_outlines, install_vendor_assets
-from geo.atlas import (
-    CATEGORIES,
-    GeoparsedArticle,
-    article_labels,
-    place_id,
-    query_offset,
-    selection_change,
-    table_rows,
-    view_href,
-)
+from geo.atlas import CATEGORIES, GeoparsedArticle, place_id
 from geo.config import Settings
 from geo.exc import AssetError, GeoError
 from geo.explain import Explanation
@@ -37,6 +28,7 @@ from geo.pipeline import Geoparser
 from geo.readers import fetch_url, read_bytes, read_pasted
 from geo.review import span_param
 from geo.store import ArticleInfo, Store
+from geo.view import article_labels, query_offset, selection_change, table_rows, view_href
 
 STATIC = Path(__file__).with_name("static")
 SETTINGS = Settings.load()
@@ -177,11 +169,10 @@ def map_and_table(store: Store, view: tuple, summaries: list, excerpts: dict[str
     )  # fmt: skip
     st.caption(f"{len(summaries):,} places in {len(in_view):,} of {total:,} articles. Select a row for its passages.")
     st.dataframe(table_rows(summaries), key="places", on_select="rerun", selection_mode="single-row", hide_index=True)
-    view_articles = lambda: [a for a in map(store.article, in_view) if a]  # noqa: E731
+    chosen = None if len(in_view) == total else in_view
+    read = lambda: export.read_view(store, article_ids=chosen, categories=kinds, search=search)  # noqa: E731
     for column, fmt in zip(st.columns(len(export.EXPORT_FORMATS)), export.EXPORT_FORMATS, strict=True):
-        make = lambda fmt=fmt: export.export_view(  # noqa: E731
-            fmt.name, view_articles(), categories=kinds, search=search, outlines=get_outlines()
-        )
+        make = lambda fmt=fmt: export.export_view(fmt.name, read(), outlines=get_outlines())  # noqa: E731
         column.download_button(f"⬇ {fmt.label}", make, file_name=f"news-atlas.{fmt.suffix}", mime=fmt.mime,
                                on_click="ignore")  # fmt: skip
 

@@ -19,7 +19,7 @@ from geo.atlas import GeoparsedArticle, place_id
 from geo.corrections import Action, Correction, Scope
 from geo.exc import CorrectionError
 from geo.explain import Explanation
-from geo.gazetteer.base import normalise_name
+from geo.gazetteer.base import Gazetteer, normalise_name
 from geo.models import Place
 from geo.pipeline import Geoparser
 from geo.review import (
@@ -36,6 +36,7 @@ from geo.review import (
     occurrences,
     offered_place,
     parse_span,
+    place_where,
     search_places,
     selected_span,
     span_param,
@@ -135,8 +136,8 @@ def _panel(store: Store, review: MentionReview, geoparser: Geoparser, reviewer: 
             st.html(render.message_html(f"No place called {query.strip()!r} in the gazetteer: try another "
                                         "spelling, or the name of a larger place.", kind="info"))  # fmt: skip
         current = mention.place and place_id(mention.place)
-        _place_rows([(place_id(p), _describe(p), place_id(p) == current) for p in found], "found", "Choose",
-                    "review-choose")  # fmt: skip
+        rows = [(place_id(p), _describe(p, geoparser.gazetteer), place_id(p) == current) for p in found]
+        _place_rows(rows, "found", "Choose", "review-choose")
         offered += found
     action, chosen = st.session_state.pop("review-action", None), st.session_state.pop("review-choose", None)
     if not (action or chosen):
@@ -155,10 +156,9 @@ def _panel(store: Store, review: MentionReview, geoparser: Geoparser, reviewer: 
     st.rerun()
 
 
-def _describe(place: Place) -> str:
-    where = ", ".join(p for p in (place.name, place.admin1, place.country_code) if p)
+def _describe(place: Place, gazetteer: Gazetteer) -> str:
     people = f" · {place.population:,} people" if place.population else ""
-    return f"{where} · {feature_kind(place.feature)}{people} · {place.source}"
+    return f"{place_where(place, gazetteer)} · {feature_kind(place.feature)}{people} · {place.source}"
 
 
 def _saved(correction: Correction) -> str:
@@ -214,7 +214,8 @@ def _add_missed(store: Store, item: GeoparsedArticle, geoparser: Geoparser, revi
         if not found:
             st.html(render.message_html(f"No place called {(query or name).strip()!r} in the gazetteer: search "
                                         "another spelling in “Place to put it at”.", kind="info"))  # fmt: skip
-        _place_rows([(place_id(p), _describe(p), False) for p in found], "add", "Add here", "missed-add")
+        _place_rows([(place_id(p), _describe(p, geoparser.gazetteer), False) for p in found], "add", "Add here",
+                    "missed-add")  # fmt: skip
         chosen = st.session_state.pop("missed-add", None)
         if not chosen:
             return

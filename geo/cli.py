@@ -31,7 +31,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from geo.config import PROJECT_DIR, SETTINGS, Settings
 from geo.exc import (
@@ -44,7 +44,6 @@ from geo.exc import (
     TooManyPlacesError,
 )
 from geo.explain import explain_lines
-from geo.export import PLACE_COLUMNS, FormulaSafeWriter, place_cells, place_feature
 from geo.models import GeocodedMention
 from geo.pipeline import Geoparser
 
@@ -56,17 +55,6 @@ logger = logging.getLogger(__name__)
 
 PROG = "news-atlas"
 FORMATS: tuple[str, ...] = ("jsonl", "geojson", "csv")
-CSV_COLUMNS: tuple[str, ...] = (
-    "source",
-    "start",
-    "end",
-    "text",
-    "kind",
-    "sentence_start",
-    "sentence_end",
-    *PLACE_COLUMNS,
-)
-
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -369,16 +357,16 @@ def _delete(args: argparse.Namespace, settings: Settings) -> int:
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     from geo import export
 
-    wanted = set(args.articles.split(",")) if args.articles else None
-    with _open_store(settings) as store:
-        articles = [item for item in store.articles() if wanted is None or item.article.id in wanted]
+    wanted = args.articles.split(",") if args.articles else None
     kinds = args.kinds.split(",") if args.kinds else None
+    with _open_store(settings) as store:
+        view = export.read_view(store, article_ids=wanted, categories=kinds, search=args.search)
     outlines = None
     if args.format == "html":
         from geo.gazetteer.geonames import GeoNamesGazetteer
 
         outlines = GeoNamesGazetteer.from_settings(settings).country_polygons()
-    text = export.export_view(args.format, articles, categories=kinds, search=args.search, outlines=outlines)
+    text = export.export_view(args.format, view, outlines=outlines)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:
@@ -507,28 +495,44 @@ def _install_assets(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
-    """``extract``: geoparse each file, keep going past bad ones (named on stderr; exit 2)."""
+    """``extract``: geoparse each file, keep going past bad ones (named on stderr; exit 2).
+
+    ``jsonl`` writes each file as it is geoparsed; ``geojson`` and ``csv`` put
+    the files in a store held in memory and write its view, as ``export``
+    does: one schema, the same place ids.
+    """
+    from geo import export
     from geo.readers import read_path
+    from geo.store import MEMORY, Store
 
     geoparser = Geoparser.from_settings(settings)
-    writer = None if args.explain else _WRITERS[args.format](sys.stdout)
     failed = False
-    for source in args.files:
-        try:
-            article = read_path(source, max_bytes=settings.max_article_bytes, utf8_only=not args.any_encoding)
-            if writer is None:
-                lines = explain_lines(geoparser.explain(article.text))
-                sys.stdout.write("\n".join([f"== {source}", *lines]) + "\n")
-            else:
-                writer.add(source, article.text, geoparser.geoparse(article.text))
-        except TooManyPlacesError as err:
-            _error(str(TooManyPlacesError(err.limit, f"Article file {source!r}")))
-            failed = True
-        except IngestError as err:
-            _error(str(err))
-            failed = True
-    if writer is not None:
-        writer.close()
+    read: list[str] = []  # the stored articles' ids, in the order of the files
+    with Store(MEMORY) as store:
+        for source in args.files:
+            try:
+                article = read_path(source, max_bytes=settings.max_article_bytes, utf8_only=not args.any_encoding)
+                if args.explain:
+                    lines = explain_lines(geoparser.explain(article.text))
+                    sys.stdout.write("\n".join([f"== {source}", *lines]) + "\n")
+                elif args.format == "jsonl":
+                    _write_jsonl(source, article.text, geoparser.geoparse(article.text))
+                else:
+                    added = store.add(article, geoparser.geoparse(article.text), geoparser_version=geoparser.version)
+                    if added.duplicate_of is None:
+                        read.append(added.id)
+                    else:
+                        logger.warning("%s has the same text as article %r, read before: its places are counted once.",
+                                       source, added.duplicate_of)  # fmt: skip
+            except TooManyPlacesError as err:
+                _error(str(TooManyPlacesError(err.limit, f"Article file {source!r}")))
+                failed = True
+            except IngestError as err:
+                _error(str(err))
+                failed = True
+        if not args.explain and args.format != "jsonl":
+            sys.stdout.write(export.export_view(args.format, export.read_view(store, article_ids=read)))
+            sys.stdout.flush()
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
@@ -553,72 +557,8 @@ def _setting_help(name: str) -> str:
     return next(s.help for s in SETTINGS if s.name == name)
 
 
-class _JsonLinesWriter:
-    """One JSON object per article, written as soon as it is geoparsed."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-
-    def add(self, source: str, text: str, mentions: Sequence[GeocodedMention]) -> None:
-        record = {"source": source, "text": text, "mentions": [m.as_json() for m in mentions]}
-        self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self.out.flush()
-
-    def close(self) -> None:
-        self.out.flush()
-
-
-class _GeoJsonWriter:
-    """One FeatureCollection: a Point per distinct place, written at the end."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.features: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-    def add(self, source: str, text: str, mentions: Sequence[GeocodedMention]) -> None:
-        for geocoded in mentions:
-            place = geocoded.place
-            if place is None:
-                continue
-            key = (place.geonameid, place.name, place.lat, place.lon)
-            feature = self.features.get(key)
-            if feature is None:
-                feature = place_feature(place, {"mentions": 0, "kinds": [], "articles": []})
-                self.features[key] = feature
-            properties = feature["properties"]
-            properties["mentions"] += 1
-            if geocoded.mention.kind not in properties["kinds"]:
-                properties["kinds"] = sorted([*properties["kinds"], geocoded.mention.kind])
-            if source not in properties["articles"]:
-                properties["articles"].append(source)
-
-    def close(self) -> None:
-        collection = {"type": "FeatureCollection", "features": list(self.features.values())}
-        self.out.write(json.dumps(collection, ensure_ascii=False) + "\n")
-        self.out.flush()
-
-
-class _CsvWriter:
-    """A header, then one row per mention; place columns empty when unplaced."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.writer = FormulaSafeWriter(out)  # "=..." cells begin with "'": no spreadsheet formula
-        self.writer.writerow(CSV_COLUMNS)
-
-    def add(self, source: str, text: str, mentions: Sequence[GeocodedMention]) -> None:
-        for geocoded in mentions:
-            m, place = geocoded.mention, geocoded.place
-            self.writer.writerow(
-                [source, m.start, m.end, m.text, m.kind, m.sentence[0], m.sentence[1], *place_cells(place)]
-            )
-
-    def close(self) -> None:
-        self.out.flush()
-
-
-_WRITERS: dict[str, type[_JsonLinesWriter] | type[_GeoJsonWriter] | type[_CsvWriter]] = {
-    "jsonl": _JsonLinesWriter,
-    "geojson": _GeoJsonWriter,
-    "csv": _CsvWriter,
-}
+def _write_jsonl(source: str, text: str, mentions: Sequence[GeocodedMention]) -> None:
+    """One JSON object for an article, written as soon as it is geoparsed."""
+    record = {"source": source, "text": text, "mentions": [m.as_json() for m in mentions]}
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()

@@ -185,7 +185,8 @@ def place_json(place: Place | None) -> dict[str, Any] | None:
     """A place as stored with a correction: enough to rebuild it without the gazetteer."""
     if place is None:
         return None
-    return {**place.as_json(), "admin1": place.admin1, "population": place.population}
+    return {**place.as_json(), "admin1": place.admin1, "admin2": place.admin2, "population": place.population,
+            "prominence": place.prominence}  # fmt: skip
 
 
 def place_from_json(data: Mapping[str, Any] | None) -> Place | None:
@@ -204,6 +205,8 @@ def place_from_json(data: Mapping[str, Any] | None) -> Place | None:
             source=str(data.get("source", "")),
             population=int(data.get("population", 0)),
             admin1=str(data.get("admin1", "")),
+            admin2=str(data.get("admin2", "")),
+            prominence=int(data.get("prominence", 0)),
         )
     except ValueError as err:
         raise CorrectionError(f"{err}: latitude must be within -90..90 and longitude within -180..180.") from err
@@ -214,19 +217,21 @@ class ReviewedMention:
     """A mention after review: the geoparser's place (``automatic``) and the place it has now.
 
     An added mention has no ``automatic`` place; a ``rejected`` one is kept
-    (its span and the geoparser's place), hidden from every view.
+    (its span and the geoparser's place), hidden from every view.  ``score``
+    is the resolver's score of the geoparser's place (0 for an added mention).
     """
 
     mention: Mention
     automatic: Place | None
     place: Place | None
     status: StoredStatus
+    score: float = 0.0
 
     @property
     def geocoded(self) -> GeocodedMention:
         """The mention as the views show it (never called for a rejected one)."""
         status: ReviewStatus = "automatic" if self.status == "rejected" else self.status
-        return GeocodedMention(self.mention, self.place, review=status)
+        return GeocodedMention(self.mention, self.place, score=self.score, review=status)
 
 
 def apply_corrections(
@@ -273,7 +278,7 @@ def apply_corrections(
         span = (mention.start, mention.end)
         key = normalise_name(mention.text)
         if any(claim.span != span and _overlap(claim.span, span) for claim in claims):  # type: ignore[arg-type]
-            reviewed.append(ReviewedMention(mention, geocoded.place, None, "rejected"))  # the person's span wins
+            reviewed.append(ReviewedMention(mention, geocoded.place, None, "rejected", geocoded.score))  # theirs wins
             continue
         rule = by_span.get(span) or by_article.get(key) or by_collection.get(key)
         reviewed.append(_reviewed(geocoded, rule))
@@ -297,15 +302,15 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _reviewed(geocoded: GeocodedMention, rule: Correction | None) -> ReviewedMention:
-    mention, place = geocoded.mention, geocoded.place
+    mention, place, score = geocoded.mention, geocoded.place, geocoded.score
     if rule is None:
-        return ReviewedMention(mention, place, place, "automatic")
+        return ReviewedMention(mention, place, place, "automatic", score)
     if rule.action is Action.REJECT:
-        return ReviewedMention(mention, place, None, "rejected")
+        return ReviewedMention(mention, place, None, "rejected", score)
     if rule.action is Action.CONFIRM or rule.after is None:
-        return ReviewedMention(mention, place, place, "confirmed")
+        return ReviewedMention(mention, place, place, "confirmed", score)
     same = place is not None and place_id(place) == place_id(rule.after)
-    return ReviewedMention(mention, place, rule.after, "confirmed" if same else "corrected")
+    return ReviewedMention(mention, place, rule.after, "confirmed" if same else "corrected", score)
 
 
 def _added(text: str, add: Correction) -> ReviewedMention:

@@ -1,26 +1,24 @@
-"""Exports: the articles in view -> GeoJSON, CSV, or a standalone HTML map that works offline.
+"""Exports: a view of the store -> GeoJSON, CSV, or a standalone HTML map that works offline.
 
-Input: a sequence of ``GeoparsedArticle`` records (the articles the reader
-has chosen) and the view's filters, ``categories`` and ``search``, with the
-same meaning as in ``geo.atlas.summarise_places``, so that an export holds
-what the reader sees.  Output: text (``str``) to write to a file or offer as
-a download.
+Input: a ``Store`` and the view's filters, ``article_ids``, ``categories``
+and ``search``, with the same meaning as in ``Store.summaries``: an export
+holds what the reader sees, read from the store's views (the corrections
+applied).  Output: text (``str``) to write to a file or offer as a download.
 
 - ``to_geojson``: a FeatureCollection, one Point per place in view, in the
-  atlas' order (most mentioned first), with its articles and passages.
+  store's order (most mentioned first), with its articles and passages.
 - ``to_csv``: one row per mention, placed or not (see ``to_csv`` for how the
   filters treat mentions without a place).
 - ``to_html``: the map of the view as a single page with Leaflet, jQuery and
   MarkerCluster inlined from their XStatic packages: it opens from a file
   with no network.
 
-The places are those after the reviewers' corrections (``geo.corrections``),
-and each place and mention says whether a person reviewed it (``review``).
-
-``PLACE_COLUMNS``, ``place_cells`` and ``place_feature`` are the place
-columns and GeoJSON features shared with the command line's ``extract``
-writers, and ``FormulaSafeWriter`` the CSV writer of both: a text cell
-that a spreadsheet would run as a formula gets a leading ``'`` (see
+These are the only CSV and GeoJSON schemas: the app's downloads, ``python -m
+geo export`` and ``python -m geo extract`` (which puts its files in a store
+held in memory, ``geo.store.MEMORY``) all write them, places keyed by
+``geo.atlas.place_id``.  Each place and mention says whether a person
+reviewed it (``review``).  ``FormulaSafeWriter`` writes the CSV: a text
+cell that a spreadsheet would run as a formula gets a leading ``'`` (see
 ``neutralise_formula``).  No Streamlit here.
 """
 
@@ -35,28 +33,21 @@ import json
 import mimetypes
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from geo.assets import VENDOR_CSS, VENDOR_JS, vendor_source
-from geo.atlas import (
-    CATEGORIES,
-    GeoparsedArticle,
-    PlaceSummary,
-    excerpt,
-    mention_category,
-    place_id,
-    summarise_places,
-)
+from geo.atlas import CATEGORIES, GeoparsedArticle, PlaceSummary, mention_category, place_id
 from geo.exc import AssetError
 from geo.gazetteer.base import normalise_name
-from geo.models import Article, Place
+from geo.models import Article, GeocodedMention, Place
 
 if TYPE_CHECKING:
     from branca.element import Figure
 
     from geo.render import Basemap
+    from geo.store import Store
 
 PLACE_COLUMNS: tuple[str, ...] = ("place_name", "lat", "lon", "country_code", "feature", "geonameid")
 CSV_COLUMNS: tuple[str, ...] = (
@@ -67,10 +58,14 @@ CSV_COLUMNS: tuple[str, ...] = (
     "text",
     "kind",
     "category",
+    "sentence_start",
+    "sentence_end",
     "sentence",
     "place_id",
     *PLACE_COLUMNS,
     "review",
+    "score",
+    "rule",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)", "@SUM(...)",
 # "=cmd|' /C calc'!A0"); tab and carriage return too, which some strip first (OWASP, CSV injection).
@@ -150,41 +145,75 @@ def place_feature(place: Place, properties: Mapping[str, Any]) -> dict[str, Any]
     }
 
 
-def to_geojson(
-    articles: Sequence[GeoparsedArticle], *, categories: Iterable[str] | None = None, search: str = ""
-) -> str:
-    """The places in view as a GeoJSON FeatureCollection.
+@dataclass(frozen=True, slots=True)
+class View:
+    """A view of the store, read once for an export: its articles (whole) and places (with every passage).
+
+    ``categories`` is the list of kinds of place chosen (``None``: all), ``search`` the search text.
+    """
+
+    articles: tuple[GeoparsedArticle, ...]
+    summaries: tuple[PlaceSummary, ...]
+    categories: tuple[str, ...] | None
+    search: str
+
+
+def read_view(
+    store: Store,
+    *,
+    article_ids: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
+    search: str = "",
+) -> View:
+    """The view an export writes, from the store's views (``Store.summaries``, ``Store.passages``, ``Store.article``).
 
     Parameters
     ----------
-    articles:
-        The articles in view.
+    store:
+        The store; its corrections are applied already.
+    article_ids:
+        Only these articles, in this order (every article, newest first, when ``None``); ids the store
+        lacks are left out.
     categories:
-        Keep only mentions of these ``geo.atlas.CATEGORIES`` (all when ``None``).
+        Only mentions of these ``geo.atlas.CATEGORIES`` (all when ``None``).
     search:
-        Keep only places whose name (or a mention's text) contains it, any case or accent.
+        Only places whose name (or a mention's text) contains it, any case or accent.
+    """
+    kinds = None if categories is None else tuple(categories)  # an iterator is read once, here
+    ids = [info.id for info in store.article_infos()] if article_ids is None else list(dict.fromkeys(article_ids))
+    articles = tuple(item for item in map(store.article, ids) if item is not None)
+    chosen = None if article_ids is None else ids
+    summaries = tuple(
+        replace(summary, passages=tuple(store.passages(summary.id, article_ids=chosen, categories=kinds)))
+        for summary in store.summaries(article_ids=chosen, categories=kinds, search=search)
+    )
+    return View(articles, summaries, kinds, search)
+
+
+def to_geojson(view: View) -> str:
+    """The places of a view as a GeoJSON FeatureCollection.
 
     Returns
     -------
     str
         One JSON document and a newline.  One Point feature per place, in
-        ``summarise_places`` order, with the properties ``name``,
+        ``Store.summaries`` order, with the properties ``name``,
         ``country_code``, ``feature``, ``geonameid``, ``source`` (the place),
-        ``id``, ``label``, ``category``, ``review`` (whether a person
-        reviewed it: ``automatic``, ``confirmed``, ``corrected``, ``added``;
-        see ``geo.atlas.place_review``), ``mentions`` (a count), ``articles``
-        (``{id, title, date}``, date ISO or null) and ``passages``
-        (``{article_id, text, start, end, mentions}``: the sentence, its
-        offsets in the article, and the place's mentions in it as ``{start,
-        end, review}``).  Non-ASCII text is kept as is.
+        ``id`` (``geo.atlas.place_id``), ``label``, ``category``, ``review``
+        (whether a person reviewed it: ``automatic``, ``confirmed``,
+        ``corrected``, ``added``; see ``geo.atlas.place_review``),
+        ``mentions`` (a count), ``articles`` (``{id, title, date}``, date ISO
+        or null) and ``passages`` (``{article_id, text, start, end,
+        mentions}``: the sentence, its offsets in the article, and the place's
+        mentions in it as ``{start, end, review}``).  Non-ASCII text is kept as is.
 
     Examples
     --------
-    >>> json.loads(to_geojson([]))
+    >>> json.loads(to_geojson(read_view(Store(MEMORY))))  # doctest: +SKIP
     {'type': 'FeatureCollection', 'features': []}
     """
-    by_id = {item.article.id: item.article for item in articles}
-    reviews = {(item.article.id, g.mention.start): g.review for item in articles for g in item.mentions}
+    by_id = {item.article.id: item.article for item in view.articles}
+    reviews = {(item.article.id, g.mention.start): g.review for item in view.articles for g in item.mentions}
     features = [
         place_feature(
             summary.place,
@@ -210,7 +239,7 @@ def to_geojson(
                 ],
             },
         )
-        for summary in summarise_places(articles, categories=categories, search=search)
+        for summary in view.summaries
     ]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False) + "\n"
 
@@ -219,78 +248,67 @@ def _article_json(article: Article) -> dict[str, Any]:
     return {"id": article.id, "title": article.title, "date": article.date.isoformat() if article.date else None}
 
 
-def to_csv(articles: Sequence[GeoparsedArticle], *, categories: Iterable[str] | None = None, search: str = "") -> str:
-    """The mentions in view as CSV: a header (``CSV_COLUMNS``), then one row per mention.
+def to_csv(view: View) -> str:
+    """The mentions of a view as CSV: a header (``CSV_COLUMNS``), then one row per mention.
 
     A placed mention is kept when its place is in the view, exactly as
-    ``summarise_places`` counts it: its category is selected and its place
-    matches ``search``.  So the placed rows add up to the places' mention
-    counts.  A mention without a place (the CLI's empty place cells) has a
-    category too (``mention_category``: "story" for a toponym, "origin" for a
+    ``Store.summaries`` counts it: its category is selected and its place
+    matches the search.  So the placed rows add up to the places' mention
+    counts.  A mention without a place (empty place cells) has a category
+    too (``mention_category``: "story" for a toponym, "origin" for a
     demonym): it is kept when that category is selected and, if there is a
     search, when its own text matches it.
-
-    Parameters
-    ----------
-    articles:
-        The articles in view, in the order their rows are written.
-    categories:
-        Keep only mentions of these ``geo.atlas.CATEGORIES`` (all when ``None``).
-    search:
-        Keep only mentions of places whose name (or a mention's text) contains it, any case or accent.
 
     Returns
     -------
     str
         The CSV text, rows in article then text order, lines ending in
-        ``"\\n"`` as in the CLI.  ``sentence`` is the text of the sentence
-        around the mention; ``lat``/``lon`` are full-precision decimals;
-        ``review`` says whether a person reviewed the mention (``automatic``,
-        ``confirmed``, ``corrected``, ``added``: ``geo.corrections``).  A
-        text cell that starts with ``FORMULA_STARTS`` begins with ``'``, so a
-        spreadsheet shows it and runs nothing.
-
-    Examples
-    --------
-    >>> to_csv([]).splitlines()[0].split(",")[:4]
-    ['article_id', 'article_title', 'start', 'end']
+        ``"\\n"``.  ``sentence_start`` and ``sentence_end`` are the offsets of
+        the sentence around the mention and ``sentence`` its text;
+        ``lat``/``lon`` are full-precision decimals; ``review`` says whether a
+        person reviewed the mention (``automatic``, ``confirmed``,
+        ``corrected``, ``added``: ``geo.corrections``); ``score`` is the
+        resolver's score of the geoparser's own place (empty for an unplaced
+        or added mention) and ``rule`` the recognition rule that kept the
+        name.  A text cell that starts with ``FORMULA_STARTS`` begins with
+        ``'``, so a spreadsheet shows it and runs nothing.
     """
-    wanted = None if categories is None else set(categories)  # an iterator is read once, here
-    in_view = {summary.id for summary in summarise_places(articles, categories=wanted, search=search)}
-    needle = normalise_name(search) if search.strip() else ""
+    in_view = {summary.id for summary in view.summaries}
+    needle = normalise_name(view.search) if view.search.strip() else ""
     buffer = io.StringIO()
     writer = FormulaSafeWriter(buffer)
     writer.writerow(CSV_COLUMNS)
-    for item in articles:
-        article = item.article
+    for item in view.articles:
         for geocoded in item.mentions:
             category = mention_category(geocoded)
-            if wanted is not None and category not in wanted:
+            if view.categories is not None and category not in view.categories:
                 continue
-            mention, place = geocoded.mention, geocoded.place
-            key = "" if place is None else place_id(place)
-            if place is not None and key not in in_view:
+            key = "" if geocoded.place is None else place_id(geocoded.place)
+            if geocoded.place is not None and key not in in_view:
                 continue
-            if place is None and needle and needle not in normalise_name(mention.text):
+            if geocoded.place is None and needle and needle not in normalise_name(geocoded.mention.text):
                 continue
-            sentence = article.text[mention.sentence[0] : mention.sentence[1]]
-            writer.writerow(
-                [article.id, article.title, mention.start, mention.end, mention.text, mention.kind, category, sentence]
-                + [key, *place_cells(place), geocoded.review]
-            )
+            writer.writerow(mention_cells(item.article, geocoded, category))
     return buffer.getvalue()
 
 
+def mention_cells(article: Article, geocoded: GeocodedMention, category: str) -> list[Any]:
+    """One ``CSV_COLUMNS`` row: a mention of ``article`` with its place (empty cells for none)."""
+    m, place = geocoded.mention, geocoded.place
+    sentence = article.text[m.sentence[0] : m.sentence[1]]
+    score = geocoded.score if place is not None and geocoded.review != "added" else ""
+    return [article.id, article.title, m.start, m.end, m.text, m.kind, category, *m.sentence, sentence,
+            "" if place is None else place_id(place), *place_cells(place), geocoded.review, score, m.rule]  # fmt: skip
+
+
 def to_html(
-    articles: Sequence[GeoparsedArticle],
+    view: View,
     *,
-    categories: Iterable[str] | None = None,
-    search: str = "",
     title: str = "News Atlas export",
     outlines: Mapping[str, dict] | None = None,
     basemap: Basemap | None = None,
 ) -> str:
-    """The map of the view as one standalone HTML page that works offline.
+    """The map of a view as one standalone HTML page that works offline.
 
     The page has a heading (title, counts, filters, colour key), the folium
     map of ``geo.render`` (markers with tooltips and popups, country outlines
@@ -302,8 +320,8 @@ def to_html(
 
     Parameters
     ----------
-    articles, categories, search:
-        The view, as for ``to_geojson``.
+    view:
+        The view (``read_view``).
     title:
         The page title (plain text; escaped here).
     outlines:
@@ -326,18 +344,18 @@ def to_html(
     Examples
     --------
     >>> from pathlib import Path
-    >>> Path("view.html").write_text(to_html(corpus.articles), encoding="utf-8")  # doctest: +SKIP
+    >>> Path("view.html").write_text(to_html(read_view(store)), encoding="utf-8")  # doctest: +SKIP
     """
     # Imported here: the command line imports this module for its writers and need not pay for folium.
     from geo import render
 
     outlines = outlines or {}
-    categories = None if categories is None else list(categories)  # an iterator is read once, here
-    summaries = summarise_places(articles, categories=categories, search=search)
+    summaries, articles = view.summaries, view.articles
     texts = {item.article.id: item.article.text for item in articles}
     fmap = render.build_base_map(basemap or render.basemaps()["none"], outlines)
     fmap.height = EXPORT_MAP_HEIGHT
-    render.build_place_layer(summaries, lambda s: excerpt(s, texts), outlines=outlines).add_to(fmap)
+    popup = lambda s: texts[s.passages[0].article_id][s.passages[0].start : s.passages[0].end]  # noqa: E731
+    render.build_place_layer(summaries, popup, outlines=outlines).add_to(fmap)
     if summaries:
         lats = [s.place.lat for s in summaries]
         lons = [s.place.lon for s in summaries]
@@ -346,7 +364,7 @@ def to_html(
     root.title = html.escape(title)
     page = root.render()
     # folium writes one <body> ... </body> holding only the map's <div>: the heading goes before it, the list after.
-    heading = _heading_html(title, summaries, articles, categories, search, render.legend_html())
+    heading = _heading_html(title, summaries, articles, view.categories, view.search, render.legend_html())
     page = _insert_once(page, "</head>", _STYLE, after=False)
     page = _insert_once(page, "<body>", heading, after=True)
     page = _insert_once(page, "</body>", _articles_html(summaries, articles), after=False)
@@ -478,19 +496,18 @@ EXPORT_FORMATS = (
 )
 
 
-def export_view(
-    name: str,
-    articles: Sequence[GeoparsedArticle],
-    *,
-    categories: Iterable[str] | None = None,
-    search: str = "",
-    outlines: Mapping[str, dict] | None = None,
-) -> str:
-    """The view exported in the format called ``name`` (see ``EXPORT_FORMATS``)."""
+def export_view(name: str, view: View, *, outlines: Mapping[str, dict] | None = None) -> str:
+    """The view exported in the format called ``name`` (see ``EXPORT_FORMATS``).
+
+    Raises
+    ------
+    ValueError
+        For a name that is not one of ``EXPORT_FORMATS``.
+    """
     if name == "html":
-        return to_html(articles, categories=categories, search=search, outlines=outlines)
+        return to_html(view, outlines=outlines)
     if name == "csv":
-        return to_csv(articles, categories=categories, search=search)
+        return to_csv(view)
     if name == "geojson":
-        return to_geojson(articles, categories=categories, search=search)
+        return to_geojson(view)
     raise ValueError(f"Unknown export format {name!r}; options are: {[f.name for f in EXPORT_FORMATS]}")

@@ -40,12 +40,14 @@ _SPAN = re.compile(r"(\d{1,9})-(\d{1,9})")
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A place a mention may mean: its resolver score (``None``: not scored) and distance from the current place."""
+    """A place a mention may mean: its resolver score (``None``: not scored), distance from the current place,
+    and ``where`` it is in words (``place_where``)."""
 
     place: Place
     score: float | None
     distance_km: float | None
     current: bool
+    where: str
 
     @property
     def id(self) -> str:
@@ -149,7 +151,7 @@ def mention_review(
         ranked[-1:] = [places[place_id(current)]]
     candidates = tuple(
         Candidate(place, score, None if current is None else round(distance_km(current, place)),
-                  current is not None and place_id(place) == place_id(current))
+                  current is not None and place_id(place) == place_id(current), place_where(place, gazetteer))
         for place, score in ranked
     )  # fmt: skip
     chosen_score = next((s.score for s in scored if current and place_id(s.place) == place_id(current)), None)
@@ -342,10 +344,22 @@ def feature_kind(feature: str) -> str:
     return next((words for prefix, words in _FEATURE_KINDS if feature.startswith(prefix)), feature or "place")
 
 
+def place_where(place: Place, gazetteer: Gazetteer) -> str:
+    """A place with its first-level division and country, by name: "Calais, Hauts-de-France, France".
+
+    A code the gazetteer cannot name is shown as it is ("Calais, ZZ, US");
+    a division or a country is not repeated after itself ("Maine, United States", "France").
+    """
+    country = place.country_code and (gazetteer.country_name(place.country_code) or place.country_code)
+    division = place.admin1 and (gazetteer.division_name(place.country_code, place.admin1) or place.admin1)
+    parts = [place.name, "" if division == place.name else division, "" if country == place.name else country]
+    return ", ".join(part for part in parts if part)
+
+
 def describe_candidate(candidate: Candidate) -> str:
-    """ "Calais, ME, US · town or city · 2,980 people · 5,073 km away · score 1.74"."""
+    """ "Calais, Maine, United States · town or city · 2,980 people · 5,073 km away · score 1.74"."""
     place = candidate.place
-    parts = [", ".join(p for p in (place.name, place.admin1, place.country_code) if p), feature_kind(place.feature)]
+    parts = [candidate.where, feature_kind(place.feature)]
     if place.population:
         parts.append(f"{place.population:,} people")
     if candidate.current:

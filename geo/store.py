@@ -1,9 +1,12 @@
 """The article store: articles, their mentions and places, in one SQLite file.
 
 Input: articles with their geocoded mentions (from the pipeline).  Output:
-what the app and the exports read back, aggregated in SQL so that ten
-thousand articles stay quick: place summaries for a view, the passages of a
-place, one article with its mentions.
+what the app, the exports and the command line read back, aggregated in SQL
+so that ten thousand articles stay quick: place summaries for a view (the
+one aggregation there is), the passages of a place, one article with its
+mentions, each whole as it was given (with the reviewers' corrections).
+A store held in memory (``MEMORY``) gives the same views of files that are
+not stored (``python -m geo extract``).
 
 The file is created on first use; its schema is versioned (``PRAGMA
 user_version``) and migrated forward in order.  WAL mode and one
@@ -47,7 +50,7 @@ from geo.corrections import (
 )
 from geo.exc import CorrectionError, DamagedStoreError, StoreError
 from geo.gazetteer.base import normalise_name
-from geo.models import Article, GeocodedMention, Mention, Place
+from geo.models import Article, Cue, Evidence, GeocodedMention, Mention, Place, ReviewStatus
 from geo.storefile import BUSY_TIMEOUT_MS, damaged_error, existing_file, inspect_store, store_error
 
 logger = logging.getLogger(__name__)
@@ -146,7 +149,18 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX corrections_article ON corrections(article_id);
     CREATE INDEX corrections_rules ON corrections(name_key) WHERE article_id IS NULL;
     """,
+    # Mentions kept whole, as the geoparser gave them: the key they were looked up by, the recogniser's cues
+    # (JSON: [[evidence, detail], ...]) and rule, the resolver's score; places with their admin2 and prominence.
+    3: """
+    ALTER TABLE mentions ADD COLUMN lookup_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE mentions ADD COLUMN cues TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE mentions ADD COLUMN rule TEXT NOT NULL DEFAULT '';
+    ALTER TABLE mentions ADD COLUMN score REAL NOT NULL DEFAULT 0;
+    ALTER TABLE places ADD COLUMN admin2 TEXT NOT NULL DEFAULT '';
+    ALTER TABLE places ADD COLUMN prominence INTEGER NOT NULL DEFAULT 0;
+    """,
 }
+MEMORY = ":memory:"  # a store held in memory, gone when closed: the command line's ``extract`` views its files so
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
@@ -231,7 +245,8 @@ class Store:
     Parameters
     ----------
     path:
-        The database file, created (with its folder) on first use.
+        The database file, created (with its folder) on first use; ``MEMORY`` (":memory:") for a store
+        held in memory, gone when closed.
 
     Raises
     ------
@@ -244,9 +259,11 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._damaged: DamagedStoreError | None = None
+        in_memory = str(path) == MEMORY
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if existing_file(self.path) and self.path.stat().st_size:
+            if not in_memory:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not in_memory and existing_file(self.path) and self.path.stat().st_size:
                 self._refuse_unusable()
             self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
                                          isolation_level=None)  # fmt: skip
@@ -419,7 +436,9 @@ class Store:
         Returns
         -------
         Correction
-            As stored, with its ``id``.
+            As stored, with its ``id``; when the same decision (action and
+            place, whoever made it) is already the latest in force for the
+            same mention, name or rule, that one, and nothing is added.
 
         Raises
         ------
@@ -429,7 +448,11 @@ class Store:
             no mention (use ``add`` for a missed place).  Nothing is changed.
         """
         with self._transaction() as conn:
-            stored = self._insert_correction(conn, self._checked(conn, correction))
+            checked = self._checked(conn, correction)
+            in_force = _in_force(conn, checked)
+            if in_force is not None and _same_decision(in_force, checked):
+                return in_force  # "Confirm" clicked twice: the decision is there once
+            stored = self._insert_correction(conn, checked)
             _apply(conn, stored)
         return stored
 
@@ -642,29 +665,43 @@ class Store:
     ) -> list[PlaceSummary]:
         """One summary per place of the view, counted in SQL; ``passages`` holds only the first.
 
-        The same view as ``geo.atlas.summarise_places``: ask ``passages`` for a place's others.
+        The one aggregation of mentions into places: the map, the places table
+        and every export (``geo.export.read_view``) read it.  Ask ``passages``
+        for a place's other passages.
+
+        Parameters
+        ----------
+        article_ids:
+            Only these articles (all when ``None``; none for an empty list).
+        categories:
+            Only mentions of these ``geo.atlas.CATEGORIES`` (all when ``None``).
+        search:
+            Only places whose name, or the text of a mention of them, contains it, any case or accent.
+
+        Returns
+        -------
+        list[PlaceSummary]
+            Most mentioned first, then by name and id.
         """
         where, params = _view_filter(article_ids, categories)
         rows = self._conn.execute(
-            f"SELECT p.id, p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.feature, p.population, "
-            f"p.source, m.category, COUNT(*), GROUP_CONCAT(DISTINCT m.article_id), "
-            f"MIN(m.article_id || char(31) || printf('%012d', m.sentence_start)), GROUP_CONCAT(DISTINCT m.review) "
-            f"FROM mentions m JOIN places p ON p.id = m.place_id WHERE {where} "
+            f"SELECT m.category, COUNT(*), GROUP_CONCAT(DISTINCT m.article_id), "
+            f"MIN(m.article_id || char(31) || printf('%012d', m.sentence_start)), GROUP_CONCAT(DISTINCT m.review), "
+            f"{_PLACE_COLUMNS} FROM mentions m JOIN places p ON p.id = m.place_id WHERE {where} "
             f"GROUP BY p.id, m.category",
             params,
         ).fetchall()
         needle = normalise_name(search) if search.strip() else ""
         merged: dict[str, list] = {}
         for row in rows:
-            entry = merged.setdefault(row[0], [row, {}, set(), row[13], set()])
-            entry[1][row[10]] = row[11]
-            entry[2].update(row[12].split(","))
-            entry[3] = min(entry[3], row[13])
-            entry[4].update(row[14].split(","))
+            entry = merged.setdefault(row[5], [_place(row[5:]), {}, set(), row[3], set()])
+            entry[1][row[0]] = row[1]
+            entry[2].update(row[2].split(","))
+            entry[3] = min(entry[3], row[3])
+            entry[4].update(row[4].split(","))
         summaries = []
         order = list(CATEGORIES)
-        for key, (row, counts, article_set, first, reviews) in merged.items():
-            place = Place(row[2], row[3], row[4], row[5], row[7], row[1], row[9], row[8], row[6])
+        for key, (place, counts, article_set, first, reviews) in merged.items():
             if needle and needle not in normalise_name(place.name) and not self._mention_matches(key, needle):
                 continue
             category = max(counts, key=lambda c: (counts[c], -order.index(c)))
@@ -726,11 +763,18 @@ class Store:
         return dict(self._conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", ids).fetchall())
 
 
-_PLACE_COLUMNS = "p.id, p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.feature, p.population, p.source"
-_MENTION_COLUMNS = (
-    "m.start, m.end, m.text, m.kind, m.sentence_start, m.sentence_end, m.paragraph_start, m.paragraph_end, "
-    f"{_PLACE_COLUMNS}, m.review"
+_PLACE_COLUMNS = (
+    "p.id, p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1, p.admin2, p.feature, p.population, "
+    "p.prominence, p.source"
 )
+_MENTION_ONLY = (
+    "m.start, m.end, m.text, m.kind, m.sentence_start, m.sentence_end, m.paragraph_start, m.paragraph_end, "
+    "m.lookup_key, m.cues, m.rule, m.score"
+)
+_MENTION_WIDTH = _MENTION_ONLY.count(",") + 1
+_PLACE_WIDTH = _PLACE_COLUMNS.count(",") + 1
+_MENTION_COLUMNS = f"{_MENTION_ONLY}, {_PLACE_COLUMNS}, m.review"
+_REVIEW_AT = _MENTION_WIDTH + _PLACE_WIDTH
 _CORRECTION_COLUMNS = (
     "id, uid, article_id, scope, action, name, start, end, before_place, after_place, reviewer, created_at, undone_at"
 )
@@ -786,12 +830,12 @@ def _reapply(conn: sqlite3.Connection, article_id: str, *, key: str | None = Non
         return
     named = "" if key is None else " AND m.name_key = ?"
     rows = conn.execute(
-        f"SELECT {_MENTION_COLUMNS.replace('m.review', 'm.auto_place_id')} FROM mentions m "
+        f"SELECT {_MENTION_ONLY}, {_PLACE_COLUMNS} FROM mentions m "
         f"LEFT JOIN places p ON p.id = m.auto_place_id WHERE m.article_id = ? AND m.review != 'added'{named} "
         "ORDER BY m.start",
         (article_id,) if key is None else (article_id, key),
     ).fetchall()
-    geoparsed = [GeocodedMention(_mention(row), _place(row[8:18])) for row in rows]
+    geoparsed = [_geocoded(row) for row in rows]  # the geoparser's own, as it gave them
     if key is None:
         conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
         _write_mentions(conn, article_id, text, geoparsed)
@@ -821,9 +865,10 @@ def _insert_place(conn: sqlite3.Connection, place: Place | None) -> str | None:
         return None
     key = place_id(place)
     conn.execute(
-        "INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (key, place.geonameid, place.name, place.lat, place.lon, place.country_code, place.admin1, place.feature,
-         place.population, place.source),
+        "INSERT OR IGNORE INTO places (id, geonameid, name, lat, lon, country_code, admin1, admin2, feature, "
+        "population, prominence, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (key, place.geonameid, place.name, place.lat, place.lon, place.country_code, place.admin1, place.admin2,
+         place.feature, place.population, place.prominence, place.source),
     )  # fmt: skip
     return key
 
@@ -834,9 +879,13 @@ def _insert_mentions(conn: sqlite3.Connection, article_id: str, mentions: Sequen
         automatic = key if reviewed.automatic is reviewed.place else _insert_place(conn, reviewed.automatic)
         m = reviewed.mention
         conn.execute(
-            "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO mentions (article_id, start, end, text, kind, category, sentence_start, sentence_end, "
+            "paragraph_start, paragraph_end, place_id, review, auto_place_id, name_key, lookup_key, cues, rule, "
+            "score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (article_id, m.start, m.end, m.text, m.kind, mention_category(reviewed.geocoded), m.sentence[0],
-             m.sentence[1], m.paragraph[0], m.paragraph[1], key, reviewed.status, automatic, normalise_name(m.text)),
+             m.sentence[1], m.paragraph[0], m.paragraph[1], key, reviewed.status, automatic, normalise_name(m.text),
+             m.key, json.dumps([[c.evidence.value, c.detail] for c in m.cues], ensure_ascii=False), m.rule,
+             reviewed.score),
         )  # fmt: skip
 
 
@@ -844,15 +893,19 @@ def _place(row: Sequence | None) -> Place | None:
     """The place of ``_PLACE_COLUMNS`` cells; None for none (a LEFT JOIN that found no place)."""
     if row is None or row[0] is None:
         return None
-    return Place(row[2], row[3], row[4], row[5], row[7], row[1], row[9], row[8], row[6])
+    _, geonameid, name, lat, lon, country_code, admin1, admin2, feature, population, prominence, source = row[:12]
+    return Place(name, lat, lon, country_code, feature, geonameid, source, population, admin1, admin2, prominence)
 
 
 def _mention(row: Sequence) -> Mention:
-    return Mention(row[0], row[1], row[2], row[3], (row[4], row[5]), (row[6], row[7]))
+    cues = tuple(Cue(Evidence(evidence), detail) for evidence, detail in json.loads(row[9]))
+    return Mention(row[0], row[1], row[2], row[3], (row[4], row[5]), (row[6], row[7]), row[8], cues, row[10])
 
 
 def _geocoded(row: Sequence) -> GeocodedMention:
-    return GeocodedMention(_mention(row), _place(row[8:18]), review=row[18])
+    """A mention of ``_MENTION_COLUMNS`` cells (or without the last, ``review``: automatic) as it was given."""
+    review: ReviewStatus = row[_REVIEW_AT] if len(row) > _REVIEW_AT else "automatic"
+    return GeocodedMention(_mention(row), _place(row[_MENTION_WIDTH:]), score=row[11], review=review)
 
 
 def _place_cells(place: Place | None) -> tuple[str | None, str | None]:
@@ -881,6 +934,23 @@ def _corrections(conn: sqlite3.Connection, where: str, params: Sequence) -> list
         )
         for r in rows
     ]
+
+
+def _in_force(conn: sqlite3.Connection, correction: Correction) -> Correction | None:
+    """The latest active correction of the same scope and target (span, or name in the article or collection)."""
+    start, end = correction.span or (None, None)
+    found = _corrections(
+        conn,
+        "WHERE undone_at IS NULL AND scope = ? AND article_id IS ? AND name_key = ? AND start IS ? AND end IS ? "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        (correction.scope.value, correction.article_id, correction.key, start, end),
+    )
+    return found[0] if found else None
+
+
+def _same_decision(a: Correction, b: Correction) -> bool:
+    """Both say the same about their mentions: the same action, to the same place."""
+    return a.action is b.action and _place_cells(a.after)[0] == _place_cells(b.after)[0]
 
 
 def _view_filter(article_ids: Iterable[str] | None, categories: Iterable[str] | None) -> tuple[str, list[str]]:

@@ -334,7 +334,7 @@ def test_review_panel_shows_the_place_why_and_the_candidates() -> None:
     page = page_html(at)
     assert "Review “Calais”" in page and "chosen by the geoparser" in page
     assert re.search(r"Why: recognised by the rule \w+.*resolver score \d+\.\d\d", page)
-    assert re.search(r"Calais, ME, US · town or city · 2,980 people · [\d,]+ km away · score", page)
+    assert re.search(r"Calais, Maine, United States · town or city · 2,980 people · [\d,]+ km away · score", page)
     assert at.button(key=f"choose-{CALAIS_FR}").disabled and not at.button(key=f"choose-{CALAIS_ME}").disabled
     assert at.radio(key="review-scope").value == "mention"
 

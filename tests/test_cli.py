@@ -22,9 +22,10 @@ from pathlib import Path
 import pytest
 
 from geo import pipeline
-from geo.cli import CSV_COLUMNS, main
+from geo.cli import main
 from geo.config import PROJECT_DIR, Settings
 from geo.exc import GazetteerDataError
+from geo.export import CSV_COLUMNS, PLACE_COLUMNS
 from geo.gazetteer import InMemoryGazetteer
 from geo.models import GeocodedMention, Mention, Place
 
@@ -33,7 +34,9 @@ SEED = Settings.load(environ={}).articles_dir / "calais-police-attack-camp-2014-
 PLAIN = DATA / "plain.txt"
 MENTION_KEYS = {"start", "end", "text", "kind", "sentence", "place"}
 PLACE_KEYS = {"name", "lat", "lon", "country_code", "feature", "geonameid", "source"}
-PROPERTY_KEYS = {"name", "country_code", "feature", "geonameid", "source", "mentions", "kinds", "articles"}
+PROPERTY_KEYS = {"name", "country_code", "feature", "geonameid", "source", "id", "label", "category", "review",
+                 "mentions", "articles", "passages"}  # fmt: skip
+PLAIN_ID, SEED_ID = "plain", "calais-police-attack-camp-2014-05-29"  # the ids `ingest` would give the files
 
 CALAIS = Place("Calais", 50.95194, 1.85635, "FR", "P.PPL", 3029276, "test", population=75_000)
 FRANCE = Place("France", 46.0, 2.0, "FR", "A.PCLI", 3017382, "test", population=66_000_000)
@@ -65,6 +68,7 @@ class _StubGeoparser:
     """Answers with every occurrence of a few fixed words; 'Atlantis' is never placed."""
 
     answers = {"Calais": ("toponym", CALAIS), "French": ("demonym", FRANCE), "Atlantis": ("toponym", None)}
+    version = "stub"
 
     def geoparse(self, text: str) -> list[GeocodedMention]:
         found = []
@@ -165,7 +169,7 @@ def test_geojson_shape(tiny_geoparser, capsys, tmp_path: Path) -> None:
         assert -180 <= lon <= 180 and -90 <= lat <= 90
         assert set(feature["properties"]) == PROPERTY_KEYS
         assert feature["properties"]["mentions"] >= 1
-        assert set(feature["properties"]["articles"]) <= {str(PLAIN), str(SEED)}
+        assert {a["id"] for a in feature["properties"]["articles"]} <= {PLAIN_ID, SEED_ID}
 
 
 def test_csv_shape(tiny_geoparser, capsys, tmp_path: Path) -> None:
@@ -175,7 +179,7 @@ def test_csv_shape(tiny_geoparser, capsys, tmp_path: Path) -> None:
     assert tuple(rows[0]) == CSV_COLUMNS
     for row in rows[1:]:
         assert len(row) == len(CSV_COLUMNS)
-        assert row[0] in {str(PLAIN), str(SEED)}
+        assert row[0] in {PLAIN_ID, SEED_ID}
 
 
 def test_geojson_one_feature_per_place(stub_geoparser, article_files: list[str], capsys, tmp_path: Path) -> None:
@@ -185,31 +189,22 @@ def test_geojson_one_feature_per_place(stub_geoparser, article_files: list[str],
     assert set(features) == {"Calais", "France"}  # Atlantis has no place, so no feature
     calais = features["Calais"]
     assert calais["geometry"]["coordinates"] == [CALAIS.lon, CALAIS.lat]
-    assert calais["properties"] == {
-        "name": "Calais",
-        "country_code": "FR",
-        "feature": "P.PPL",
-        "geonameid": 3029276,
-        "source": "test",
-        "mentions": 3,
-        "kinds": ["toponym"],
-        "articles": article_files,
-    }
-    assert features["France"]["properties"]["kinds"] == ["demonym"]
-    assert features["France"]["properties"]["articles"] == article_files[:1]
+    properties = calais["properties"]
+    assert (properties["id"], properties["label"], properties["category"], properties["review"]) == (
+        "geonames:3029276", "Calais, FR", "story", "automatic")  # fmt: skip
+    assert properties["mentions"] == 3 and [a["id"] for a in properties["articles"]] == ["one", "two"]
+    assert [p["article_id"] for p in properties["passages"]] == ["one", "two"]
+    assert features["France"]["properties"]["category"] == "origin"
+    assert [a["id"] for a in features["France"]["properties"]["articles"]] == ["one"]
 
 
 def test_csv_one_row_per_mention(stub_geoparser, article_files: list[str], capsys, tmp_path: Path) -> None:
     status, out, _ = run(["extract", "--format", "csv", *article_files], capsys, tmp_path)
     assert status == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["source"], r["text"]) for r in rows] == [
-        (article_files[0], "Calais"),
-        (article_files[0], "Atlantis"),
-        (article_files[0], "French"),
-        (article_files[0], "Calais"),
-        (article_files[1], "Calais"),
-    ]
+    assert [(r["article_id"], r["text"]) for r in rows] == [
+        ("one", "Calais"), ("one", "Atlantis"), ("one", "French"), ("one", "Calais"), ("two", "Calais")
+    ]  # fmt: skip
     first = rows[0]
     assert (first["start"], first["end"], first["kind"], first["sentence_start"]) == ("0", "6", "toponym", "0")
     assert (first["place_name"], first["country_code"], first["feature"], first["geonameid"]) == (
@@ -220,7 +215,16 @@ def test_csv_one_row_per_mention(stub_geoparser, article_files: list[str], capsy
     )
     assert float(first["lat"]) == CALAIS.lat and float(first["lon"]) == CALAIS.lon
     unplaced = rows[1]
-    assert [unplaced[c] for c in CSV_COLUMNS[7:]] == [""] * 6
+    assert [unplaced[c] for c in ("place_id", *PLACE_COLUMNS)] == [""] * 7
+
+
+def test_a_file_with_the_text_of_another_is_counted_once_and_named(
+    stub_geoparser, article_files: list[str], capsys, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    status, out, _ = run(["extract", "--format", "csv", *article_files, article_files[0]], capsys, tmp_path)
+    assert status == 0
+    assert [r["article_id"] for r in csv.DictReader(io.StringIO(out))] == ["one"] * 4 + ["two"]
+    assert f"{article_files[0]} has the same text as article 'one', read before" in caplog.text
 
 
 def test_jsonl_mentions_are_as_json(stub_geoparser, article_files: list[str], capsys, tmp_path: Path) -> None:
@@ -320,9 +324,10 @@ def test_python_dash_m_geo_help() -> None:
 
 def test_closed_pipe_ends_quietly() -> None:
     """`python -m geo extract ... | head -1` stops without a traceback."""
-    command = f"{sys.executable} -m geo extract --format csv {SEED} {SEED} {SEED} | head -1"
+    seeds = " ".join(str(path) for path in sorted(SEED.parent.glob("*.md")))
+    command = f"{sys.executable} -m geo extract --format csv {seeds} | head -1"
     done = subprocess.run(command, shell=True, capture_output=True, text=True, cwd=PROJECT_DIR, check=False)
-    assert done.stdout.startswith("source,start,end")
+    assert done.stdout.startswith("article_id,article_title,start,end")
     assert "Traceback" not in done.stderr
 
 

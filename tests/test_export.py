@@ -1,7 +1,9 @@
-"""Tests for geo.export: the articles in view -> GeoJSON, CSV and a standalone offline HTML map.
+"""Tests for geo.export: a view of the store -> GeoJSON, CSV and a standalone offline HTML map.
 
-Small hand-made corpora pin the exact output; the two seed articles, through
-the real offline geoparser, check that exports agree with ``summarise_places``.
+Small hand-made corpora, put in a store held in memory, pin the exact
+output; the two seed articles, through the real offline geoparser, check
+that exports agree with the store's view (``Store.summaries``), which the
+app shows, and that the command line's ``extract`` writes the same schema.
 The HTML page is also opened from a file in Debian's headless chromium with
 every non-``file:``/``data:`` request aborted and recorded (skipped when
 ``/usr/bin/chromium`` is missing); a screenshot goes to ``test-results/export/``.
@@ -14,20 +16,22 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
-from builders import CALAIS, CALAIS_ME, CHANNEL, CHROMIUM, CHROMIUM_ARGS, FRANCE, SYRIA, geocoded
+from builders import CALAIS, CALAIS_ME, CHANNEL, CHROMIUM, CHROMIUM_ARGS, FRANCE, SYRIA, geocoded, stored
 
 from geo import export
 from geo.assets import VENDOR_JS, vendor_source
-from geo.atlas import CATEGORIES, GeoparsedArticle, mention_category, place_id, summarise_places
+from geo.atlas import CATEGORIES, GeoparsedArticle, mention_category, place_id
+from geo.corrections import Action, Correction, Scope
 from geo.exc import AssetError
 from geo.gazetteer.geonames import GeoNamesGazetteer
 from geo.models import Article, Place
 from geo.pipeline import Geoparser
 from geo.render import basemaps, marker_class
+from geo.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-results" / "export"
@@ -42,10 +46,30 @@ A_TEXT = "Camps in Calais were cleared. Syrians fled Calais to France. Boats cro
 B_TEXT = 'The mill in Calais, Maine closed. Nobody knows. "Hénin-Beaumont", they said, "and Atlantis."'
 
 
+def to_geojson(store: Store, **view: Any) -> str:
+    return export.to_geojson(export.read_view(store, **view))
+
+
+def to_csv(store: Store, **view: Any) -> str:
+    return export.to_csv(export.read_view(store, **view))
+
+
+def to_html(store: Store, *, title: str = "News Atlas export", outlines: Any = None, basemap: Any = None,
+            **view: Any) -> str:  # fmt: skip
+    return export.to_html(export.read_view(store, **view), title=title, outlines=outlines, basemap=basemap)
+
+
 @pytest.fixture
-def corpus() -> list[GeoparsedArticle]:
-    """Two articles: five placed mentions in the first (one confirmed by a reviewer); one placed, two unplaced,
-    one accented in the second."""
+def corpus() -> Store:
+    """Two articles in a store: five placed mentions in the first (one confirmed by a reviewer); one placed,
+    two unplaced, one accented in the second."""
+    store = stored(_articles())
+    start = A_TEXT.index("Calais", 20)
+    store.add_correction(Correction(Scope.MENTION, Action.CONFIRM, "Calais", "a", (start, start + 6)))
+    return store
+
+
+def _articles() -> list[GeoparsedArticle]:
     import datetime as dt
 
     a = Article("a", "Camps cleared", A_TEXT, date=dt.date(2014, 5, 29))
@@ -56,7 +80,7 @@ def corpus() -> list[GeoparsedArticle]:
             (
                 geocoded(A_TEXT, "Calais", CALAIS),
                 geocoded(A_TEXT, "Syrians", SYRIA, "demonym"),
-                replace(geocoded(A_TEXT, "Calais", CALAIS, nth=1), review="confirmed"),  # by a person
+                geocoded(A_TEXT, "Calais", CALAIS, nth=1),  # confirmed by a person (the fixture)
                 geocoded(A_TEXT, "France", FRANCE),
                 geocoded(A_TEXT, "Channel", CHANNEL),
             ),
@@ -79,7 +103,7 @@ def csv_rows(text: str) -> list[dict[str, str]]:
     return list(reader)
 
 
-# Filters, with the same meaning as summarise_places: (categories, search).
+# Filters, with the same meaning as Store.summaries: (categories, search).
 FILTERS = [
     (None, ""),
     (["story"], ""),
@@ -96,11 +120,11 @@ FILTER_IDS = ["all", "story", "country+origin", "water", "no-kinds", "search", "
 # -- GeoJSON --------------------------------------------------------------------------------------
 
 
-def test_geojson_one_point_per_place_with_articles_and_passages(corpus: list[GeoparsedArticle]) -> None:
-    collection = json.loads(export.to_geojson(corpus))
+def test_geojson_one_point_per_place_with_articles_and_passages(corpus: Store) -> None:
+    collection = json.loads(to_geojson(corpus))
     assert collection["type"] == "FeatureCollection"
     features = collection["features"]
-    assert [f["properties"]["id"] for f in features] == [s.id for s in summarise_places(corpus)]
+    assert [f["properties"]["id"] for f in features] == [s.id for s in corpus.summaries()]
     calais = features[0]
     assert calais["geometry"] == {"type": "Point", "coordinates": [CALAIS.lon, CALAIS.lat]}
     assert calais["properties"] == {
@@ -139,34 +163,34 @@ def test_geojson_one_point_per_place_with_articles_and_passages(corpus: list[Geo
     assert henin["properties"]["articles"] == [{"id": "b", "title": 'Mill, "closed"\nagain', "date": None}]
 
 
-def test_geojson_keeps_non_ascii_and_is_stable(corpus: list[GeoparsedArticle]) -> None:
-    text = export.to_geojson(corpus)
+def test_geojson_keeps_non_ascii_and_is_stable(corpus: Store) -> None:
+    text = to_geojson(corpus)
     assert "Hénin-Beaumont" in text and "\\u00e9" not in text
     assert text.endswith("}\n")
-    assert export.to_geojson(list(corpus)) == text
+    assert to_geojson(corpus) == text
 
 
 @pytest.mark.parametrize(("categories", "search"), FILTERS, ids=FILTER_IDS)
-def test_geojson_filters_match_the_atlas(corpus: list[GeoparsedArticle], categories, search: str) -> None:
-    features = json.loads(export.to_geojson(corpus, categories=categories, search=search))["features"]
-    summaries = summarise_places(corpus, categories=categories, search=search)
+def test_geojson_filters_match_the_atlas(corpus: Store, categories, search: str) -> None:
+    features = json.loads(to_geojson(corpus, categories=categories, search=search))["features"]
+    summaries = corpus.summaries(categories=categories, search=search)
     assert [(f["properties"]["id"], f["properties"]["mentions"]) for f in features] == [
         (s.id, s.mentions) for s in summaries
     ]
 
 
 def test_geojson_of_nothing_is_an_empty_collection() -> None:
-    assert json.loads(export.to_geojson([])) == {"type": "FeatureCollection", "features": []}
+    assert json.loads(to_geojson(stored([]))) == {"type": "FeatureCollection", "features": []}
 
 
 # -- CSV ------------------------------------------------------------------------------------------
 
 
-def test_csv_one_row_per_mention_placed_or_not(corpus: list[GeoparsedArticle]) -> None:
-    rows = csv_rows(export.to_csv(corpus))
-    assert len(rows) == sum(len(item.mentions) for item in corpus) == 9
+def test_csv_one_row_per_mention_placed_or_not(corpus: Store) -> None:
+    rows = csv_rows(to_csv(corpus))
+    assert len(rows) == sum(len(item.mentions) for item in _articles()) == 9
     assert [(r["article_id"], r["text"]) for r in rows] == [
-        (item.article.id, m.mention.text) for item in corpus for m in item.mentions
+        (item.article.id, m.mention.text) for item in _articles() for m in item.mentions
     ]
     first = rows[0]
     assert first == {
@@ -177,6 +201,8 @@ def test_csv_one_row_per_mention_placed_or_not(corpus: list[GeoparsedArticle]) -
         "text": "Calais",
         "kind": "toponym",
         "category": "story",
+        "sentence_start": "0",
+        "sentence_end": "29",
         "sentence": "Camps in Calais were cleared.",
         "place_id": "geonames:3029162",
         "place_name": "Calais",
@@ -186,6 +212,8 @@ def test_csv_one_row_per_mention_placed_or_not(corpus: list[GeoparsedArticle]) -
         "feature": "P.PPL",
         "geonameid": "3029162",
         "review": "automatic",
+        "score": "0.0",
+        "rule": "",
     }
     assert [r["review"] for r in rows].count("confirmed") == 1 and rows[2]["review"] == "confirmed"
     nobody = rows[6]
@@ -196,8 +224,8 @@ def test_csv_one_row_per_mention_placed_or_not(corpus: list[GeoparsedArticle]) -
     assert channel["place_id"] == "regions:english channel::"
 
 
-def test_csv_quotes_commas_quotes_and_newlines(corpus: list[GeoparsedArticle]) -> None:
-    text = export.to_csv(corpus)
+def test_csv_quotes_commas_quotes_and_newlines(corpus: Store) -> None:
+    text = to_csv(corpus)
     assert '"Mill, ""closed""\nagain"' in text
     rows = csv_rows(text)
     assert rows[5]["article_title"] == 'Mill, "closed"\nagain'
@@ -205,9 +233,9 @@ def test_csv_quotes_commas_quotes_and_newlines(corpus: list[GeoparsedArticle]) -
 
 
 @pytest.mark.parametrize(("categories", "search"), FILTERS, ids=FILTER_IDS)
-def test_csv_filters_match_the_atlas(corpus: list[GeoparsedArticle], categories, search: str) -> None:
-    rows = csv_rows(export.to_csv(corpus, categories=categories, search=search))
-    summaries = summarise_places(corpus, categories=categories, search=search)
+def test_csv_filters_match_the_atlas(corpus: Store, categories, search: str) -> None:
+    rows = csv_rows(to_csv(corpus, categories=categories, search=search))
+    summaries = corpus.summaries(categories=categories, search=search)
     placed = [r for r in rows if r["place_id"]]
     assert len(placed) == sum(s.mentions for s in summaries)
     for summary in summaries:
@@ -217,20 +245,20 @@ def test_csv_filters_match_the_atlas(corpus: list[GeoparsedArticle], categories,
     unplaced = [r["text"] for r in rows if not r["place_id"]]
     expected = [
         m.mention.text
-        for item in corpus
+        for item in _articles()
         for m in item.mentions
         if m.place is None and mention_category(m) in wanted and search.lower() in m.mention.text.lower()
     ]
     assert unplaced == expected
 
 
-def test_csv_search_keeps_unplaced_mentions_whose_text_matches(corpus: list[GeoparsedArticle]) -> None:
-    rows = csv_rows(export.to_csv(corpus, search="ATLANT"))
+def test_csv_search_keeps_unplaced_mentions_whose_text_matches(corpus: Store) -> None:
+    rows = csv_rows(to_csv(corpus, search="ATLANT"))
     assert [(r["text"], r["place_id"]) for r in rows] == [("Atlantis", "")]
 
 
 def test_csv_of_nothing_is_a_header() -> None:
-    assert export.to_csv([]) == ",".join(export.CSV_COLUMNS) + "\n"
+    assert to_csv(stored([])) == ",".join(export.CSV_COLUMNS) + "\n"
 
 
 FORMULAS = [
@@ -261,7 +289,7 @@ def test_csv_cells_that_begin_a_formula_start_with_a_quote() -> None:
     text = '=HYPERLINK("http://evil") in Calais. @SUM(1) near Calais.'
     article = Article("=cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0", text)
     item = GeoparsedArticle(article, (geocoded(text, "Calais", CALAIS), geocoded(text, "Calais", CALAIS_ME, nth=1)))
-    rows = csv_rows(export.to_csv([item]))
+    rows = csv_rows(to_csv(stored([item])))
     assert [(r["article_id"], r["article_title"]) for r in rows] == [
         ("'=cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0")
     ] * 2
@@ -274,31 +302,68 @@ def test_csv_cells_that_begin_a_formula_start_with_a_quote() -> None:
 def test_cli_csv_cells_that_begin_a_formula_start_with_a_quote(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`extract --format csv` writes the file names it was given: one named "=..." must not become a formula."""
+    """`extract --format csv` writes the titles of the files it was given: one titled "=..." is no formula."""
     from geo.cli import main
 
-    for name in ("=SUM(1+1).txt", "@cmd.txt"):
-        (tmp_path / name).write_text("Refugees in Calais\n\nRefugees waited in Calais, France.\n", encoding="utf-8")
+    for name, title in (("sum.txt", "=SUM(1+1) in Calais"), ("cmd.txt", "@cmd in Calais")):
+        (tmp_path / name).write_text(f"{title}\n\nRefugees waited in Calais, France.\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert main(["extract", "--format", "csv", "=SUM(1+1).txt", "@cmd.txt"]) == 0
+    assert main(["extract", "--format", "csv", "sum.txt", "cmd.txt"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert rows and {r["source"] for r in rows} == {"'=SUM(1+1).txt", "'@cmd.txt"}
+    assert rows and {r["article_title"] for r in rows} == {"'=SUM(1+1) in Calais", "'@cmd in Calais"}
     assert all(float(r["lat"]) for r in rows if r["lat"])
 
 
-def test_place_cells_shared_with_the_cli() -> None:
-    from geo.cli import CSV_COLUMNS as CLI_COLUMNS
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory, seed_articles: dict[str, Article]) -> dict[str, str]:
+    """`python -m geo extract` of the seed files, as CSV and GeoJSON."""
+    import subprocess
+    import sys
 
-    assert CLI_COLUMNS[-len(export.PLACE_COLUMNS) :] == export.PLACE_COLUMNS
-    assert export.place_cells(None) == [""] * 6
-    assert export.place_cells(CHANNEL) == ["English Channel", 50.2, -1.0, "", "H.CHN", ""]
+    files = sorted(str(a.path) for a in seed_articles.values())
+    run = lambda fmt: subprocess.run([sys.executable, "-m", "geo", "extract", "--format", fmt, *files],  # noqa: E731
+                                     capture_output=True, text=True, check=True, cwd=ROOT).stdout  # fmt: skip
+    return {"csv": run("csv"), "geojson": run("geojson")}
+
+
+def test_cli_extract_writes_the_exports_schema_and_place_ids(
+    extracted: dict[str, str], seed_corpus: list[GeoparsedArticle]
+) -> None:
+    """One schema: `extract` gives the columns, properties and place ids that the app's and `export`'s files have."""
+    store = stored(seed_corpus)
+    cli_rows, app_rows = csv_rows(extracted["csv"]), csv_rows(to_csv(store))
+    assert [(r["article_id"], r["start"], r["place_id"], r["review"]) for r in cli_rows] == [
+        (r["article_id"], r["start"], r["place_id"], r["review"]) for r in app_rows
+    ]
+    cli_features = json.loads(extracted["geojson"])["features"]
+    app_features = json.loads(to_geojson(store))["features"]
+    assert [sorted(f["properties"]) for f in cli_features] == [sorted(f["properties"]) for f in app_features]
+    assert [f["properties"]["id"] for f in cli_features] == [f["properties"]["id"] for f in app_features]
+    assert cli_features[0]["properties"]["id"] == place_id(store.summaries()[0].place)
+
+
+def test_an_export_after_a_correction_shows_the_corrected_place_and_its_review(
+    seed_corpus: list[GeoparsedArticle],
+) -> None:
+    store = stored(seed_corpus)
+    may = next(item for item in seed_corpus if item.article.id == "calais-police-attack-camp-2014-05-29")
+    calais = next(g.mention for g in may.mentions if g.mention.text == "Calais")
+    store.add_correction(Correction(Scope.MENTION, Action.PLACE, "Calais", may.article.id,
+                                    (calais.start, calais.end), after=CALAIS_ME))  # fmt: skip
+    rows = [r for r in csv_rows(to_csv(store)) if r["article_id"] == may.article.id and r["start"] == str(calais.start)]
+    assert [(r["place_id"], r["country_code"], r["review"]) for r in rows] == [("geonames:4959834", "US", "corrected")]
+    features = {f["properties"]["id"]: f["properties"] for f in json.loads(to_geojson(store))["features"]}
+    maine = features["geonames:4959834"]
+    assert (maine["review"], maine["mentions"]) == ("corrected", 1)
+    assert maine["passages"][0]["mentions"] == [{"start": calais.start, "end": calais.end, "review": "corrected"}]
+    assert "Calais, US-ME (1, corrected)" in to_html(store)
 
 
 # -- HTML -----------------------------------------------------------------------------------------
 
 
-def test_html_inlines_every_asset(corpus: list[GeoparsedArticle]) -> None:
-    page = export.to_html(corpus, outlines={"FR": SQUARE})
+def test_html_inlines_every_asset(corpus: Store) -> None:
+    page = to_html(corpus, outlines={"FR": SQUARE})
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"<script[^>]*\bsrc=", page) and not re.search(r"<link[^>]*\bhref=", page)
     assert 'src="http' not in page and "url(http" not in page and "/app/static" not in page
@@ -311,15 +376,15 @@ def test_html_inlines_every_asset(corpus: list[GeoparsedArticle]) -> None:
     assert "tile.openstreetmap.org" not in page  # the default basemap is the offline one
 
 
-def test_html_says_which_places_a_person_reviewed(corpus: list[GeoparsedArticle]) -> None:
-    page = export.to_html(corpus)
+def test_html_says_which_places_a_person_reviewed(corpus: Store) -> None:
+    page = to_html(corpus)
     assert "6 places in 2 articles; 1 reviewed by a person." in page
     assert "Calais, FR (2, confirmed), English Channel (1), " in page
 
 
-def test_html_draws_one_marker_per_place_and_fits_them(corpus: list[GeoparsedArticle]) -> None:
-    summaries = summarise_places(corpus, categories=["story"])
-    page = export.to_html(corpus, categories=["story"], outlines={"FR": SQUARE})
+def test_html_draws_one_marker_per_place_and_fits_them(corpus: Store) -> None:
+    summaries = corpus.summaries(categories=["story"])
+    page = to_html(corpus, categories=["story"], outlines={"FR": SQUARE})
     assert page.count("L.circleMarker(") == len(summaries) == 3
     for summary in summaries:
         assert marker_class(summary) in page
@@ -327,8 +392,8 @@ def test_html_draws_one_marker_per_place_and_fits_them(corpus: list[GeoparsedArt
     assert "3 places in 2 articles; kinds: Places in the story; 1 reviewed by a person." in page
 
 
-def test_html_with_tiles_only_when_asked(corpus: list[GeoparsedArticle]) -> None:
-    page = export.to_html(corpus, basemap=basemaps()["osm"])
+def test_html_with_tiles_only_when_asked(corpus: Store) -> None:
+    page = to_html(corpus, basemap=basemaps()["osm"])
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in page
     assert not re.search(r"<script[^>]*\bsrc=", page)
 
@@ -337,7 +402,7 @@ def test_html_escapes_article_text_and_title() -> None:
     text = f"Camps in Calais {EVIL}. Then `${{alert(2)}}` and C:\\new\\u in Calais."
     article = Article("evil", f"Title {EVIL}", text, author=EVIL)
     item = GeoparsedArticle(article, (geocoded(text, "Calais", CALAIS), geocoded(text, "Calais", CALAIS, nth=1)))
-    page = export.to_html([item], title=f"Export {EVIL}", search=EVIL[:4])
+    page = to_html(stored([item]), title=f"Export {EVIL}", search=EVIL[:4])
     assert EVIL not in page and "<img" not in page
     assert "<title>Export &lt;img src=x onerror=alert(1)&gt;</title>" in page
     assert "Title &lt;img src=x onerror=alert(1)&gt;" in page
@@ -359,10 +424,10 @@ def seed_corpus(geoparser: Geoparser, seed_articles: dict[str, Article]) -> list
 
 
 @pytest.mark.parametrize(("categories", "search"), [(None, ""), (["story"], ""), (None, "calais")], ids=str)
-def test_seed_exports_match_the_atlas(seed_corpus: list[GeoparsedArticle], categories, search: str) -> None:
-    summaries = summarise_places(seed_corpus, categories=categories, search=search)
+def test_seed_exports_match_the_atlas(seed_corpus: Store, categories, search: str) -> None:
+    summaries = stored(seed_corpus).summaries(categories=categories, search=search)
     assert summaries
-    features = json.loads(export.to_geojson(seed_corpus, categories=categories, search=search))["features"]
+    features = json.loads(to_geojson(stored(seed_corpus), categories=categories, search=search))["features"]
     assert len(features) == len(summaries)
     assert sum(f["properties"]["mentions"] for f in features) == sum(s.mentions for s in summaries)
     for feature, summary in zip(features, summaries, strict=True):
@@ -371,7 +436,7 @@ def test_seed_exports_match_the_atlas(seed_corpus: list[GeoparsedArticle], categ
         texts = {a.article.id: a.article.text for a in seed_corpus}
         for passage in feature["properties"]["passages"]:
             assert passage["text"] == texts[passage["article_id"]][passage["start"] : passage["end"]]
-    rows = csv_rows(export.to_csv(seed_corpus, categories=categories, search=search))
+    rows = csv_rows(to_csv(stored(seed_corpus), categories=categories, search=search))
     assert sum(bool(r["place_id"]) for r in rows) == sum(s.mentions for s in summaries)
     if categories is None and not search:
         assert len(rows) == sum(len(item.mentions) for item in seed_corpus)
@@ -418,11 +483,12 @@ class OfflinePage:
 
 
 def test_html_works_offline_in_a_browser(
-    browser, seed_corpus: list[GeoparsedArticle], gazetteer: GeoNamesGazetteer, tmp_path: Path
+    browser, seed_corpus: Store, gazetteer: GeoNamesGazetteer, tmp_path: Path
 ) -> None:
-    summaries = summarise_places(seed_corpus)
+    store = stored(seed_corpus)
+    summaries = store.summaries()
     path = tmp_path / "seeds.html"
-    path.write_text(export.to_html(seed_corpus, outlines=gazetteer.country_polygons()), encoding="utf-8")
+    path.write_text(to_html(store, outlines=gazetteer.country_polygons()), encoding="utf-8")
     view = OfflinePage(browser, path)
     page = view.page
     markers = page.locator("path.place-marker")
@@ -444,13 +510,13 @@ def test_html_works_offline_in_a_browser(
     page.close()
 
 
-def test_html_tiles_are_the_only_network_requests(browser, corpus: list[GeoparsedArticle], tmp_path: Path) -> None:
+def test_html_tiles_are_the_only_network_requests(browser, corpus: Store, tmp_path: Path) -> None:
     path = tmp_path / "osm.html"
-    path.write_text(export.to_html(corpus, outlines={"FR": SQUARE}, basemap=basemaps()["osm"]), encoding="utf-8")
+    path.write_text(to_html(corpus, outlines={"FR": SQUARE}, basemap=basemaps()["osm"]), encoding="utf-8")
     view = OfflinePage(browser, path)
     view.page.locator("path.place-marker").first.wait_for(state="attached", timeout=10_000)
     view.page.wait_for_timeout(500)
-    assert view.page.locator("path.place-marker").count() == len(summarise_places(corpus))
+    assert view.page.locator("path.place-marker").count() == len(corpus.summaries())
     assert view.aborted and all(url.startswith("https://tile.openstreetmap.org/") for url in view.aborted)
     assert view.errors == []
     view.page.close()
@@ -462,7 +528,7 @@ def test_html_hostile_text_stays_text_in_a_browser(browser, tmp_path: Path) -> N
     article = Article("evil", 'Title <img src=x onerror="__pwned=4">', text)
     item = GeoparsedArticle(article, (geocoded(text, "Calais", CALAIS), geocoded(text, "Calais", CALAIS, nth=1)))
     path = tmp_path / "evil.html"
-    path.write_text(export.to_html([item], title="<script>__pwned=5</script>"), encoding="utf-8")
+    path.write_text(to_html(stored([item]), title="<script>__pwned=5</script>"), encoding="utf-8")
     view = OfflinePage(browser, path)
     page = view.page
     assert view.errors == []
@@ -481,15 +547,15 @@ def test_html_hostile_text_stays_text_in_a_browser(browser, tmp_path: Path) -> N
 
 
 def test_html_of_an_empty_view() -> None:
-    page = export.to_html([], categories=[], search="x")
+    page = to_html(stored([]), categories=[], search="x")
     assert "0 places in 0 articles; kinds: none; search: “x”." in page
     assert not FIT_BOUNDS.search(page) and "L.map(" in page
 
 
-def test_categories_may_be_an_iterator(corpus: list[GeoparsedArticle]) -> None:
-    story = summarise_places(corpus, categories=["story"])
-    rows = csv_rows(export.to_csv(corpus, categories=iter(["story"])))
+def test_categories_may_be_an_iterator(corpus: Store) -> None:
+    story = corpus.summaries(categories=["story"])
+    rows = csv_rows(to_csv(corpus, categories=iter(["story"])))
     assert {r["category"] for r in rows} == {"story"} and sum(bool(r["place_id"]) for r in rows) == sum(
         s.mentions for s in story
     )
-    assert "kinds: Places in the story" in export.to_html(corpus, categories=(c for c in ["story"]))
+    assert "kinds: Places in the story" in to_html(corpus, categories=(c for c in ["story"]))

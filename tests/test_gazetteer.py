@@ -86,6 +86,22 @@ class BaseGazetteerTest:
         assert backend.lookup("nowhere upon nothing") == ()
 
 
+    @pytest.mark.parametrize(
+        ("country_code", "admin1", "division", "country"),
+        [("US", "ME", "Maine", ""), ("US", "TX", "Texas", ""), ("FR", "", "", "France"),
+         ("GB", "", "", "United Kingdom"), ("FR", "99", "", "France"), ("ZZ", "ME", "", ""), ("", "", "", "")],
+        ids=["maine", "texas", "country", "another-country", "unknown-code", "unknown-country", "nothing"],
+    )  # fmt: skip
+    def test_region_names(
+        self, backend: Gazetteer, country_code: str, admin1: str, division: str, country: str
+    ) -> None:
+        assert backend.division_name(country_code, admin1) == division
+        if country:
+            assert backend.country_name(country_code) == country
+        elif country_code != "US":  # the tiny gazetteer has no United States
+            assert backend.country_name(country_code) == ""
+
+
 class TestInMemoryGazetteer(BaseGazetteerTest):
     def make_gazetteer(self, request: pytest.FixtureRequest) -> Gazetteer:
         return request.getfixturevalue("tiny_gazetteer")

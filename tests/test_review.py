@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from builders import CALAIS, CALAIS_ME, geocoded
 
 from geo.atlas import GeoparsedArticle
 from geo.exc import CorrectionError
+from geo.gazetteer.base import Gazetteer
 from geo.models import Article
 from geo.review import (
     Candidate,
@@ -14,9 +17,11 @@ from geo.review import (
     describe_candidate,
     feature_kind,
     find_mention,
+    mention_review,
     occurrences,
     offered_place,
     parse_span,
+    place_where,
     selected_span,
 )
 from geo.store import Store
@@ -49,8 +54,38 @@ def test_selected_span_trims_and_counts() -> None:
 def test_feature_kind_and_description() -> None:
     assert (feature_kind("P.PPL"), feature_kind("A.ADM1"), feature_kind("H.CHN")) == (
         "town or city", "first-level division", "water")  # fmt: skip
-    line = describe_candidate(Candidate(CALAIS_ME, 1.74, 4986, False))
-    assert line == "Calais, ME, US · town or city · 4,986 km away · score 1.74"
+    line = describe_candidate(Candidate(CALAIS_ME, 1.74, 4986, False, "Calais, Maine, United States"))
+    assert line == "Calais, Maine, United States · town or city · 4,986 km away · score 1.74"
+
+
+WHERE = [
+    ("Calais", "FR", "Calais, Hauts-de-France, France"),
+    ("Calais", "US", "Calais, Maine, United States"),
+    ("France", "FR", "France"),  # a country is its own country
+    ("Maine", "US", "Maine, United States"),  # a division is its own division
+    ("English Channel", "", "English Channel"),  # no country
+]
+
+
+@pytest.mark.parametrize(("name", "country_code", "where"), WHERE, ids=[w[2] for w in WHERE])
+def test_place_where_names_the_region_and_country_not_their_codes(
+    gazetteer: Gazetteer, name: str, country_code: str, where: str
+) -> None:
+    place = next(p for p in gazetteer.candidates(name) if p.country_code == country_code)
+    assert place_where(place, gazetteer) == where
+
+
+def test_place_where_keeps_a_code_the_gazetteer_cannot_name(tiny_gazetteer: Gazetteer) -> None:
+    assert place_where(replace(CALAIS_ME, admin1="ZZ"), tiny_gazetteer) == "Calais, ZZ, US"
+
+
+def test_the_review_names_each_candidate_s_region(gazetteer: Gazetteer) -> None:
+    text = "The mayor of Calais spoke."
+    item = GeoparsedArticle(Article("a", "A", text), (geocoded(text, "Calais", gazetteer.candidates("Calais")[0]),))
+    review = mention_review(item, item.mentions[0], [], gazetteer)
+    lines = [describe_candidate(c) for c in review.candidates]
+    assert lines[0].startswith("Calais, Hauts-de-France, France · town or city")
+    assert any(line.startswith("Calais, Maine, United States · town or city") for line in lines)
 
 
 def test_offered_place_refuses_an_unknown_id() -> None:

@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import CALAIS, CALAIS_ME, geocoded
+from builders import CALAIS, CALAIS_ME, SMALL_A, geocoded, small_corpus, stored
 
-from geo.atlas import GeoparsedArticle, place_id, place_label, summarise_places
+from geo.atlas import GeoparsedArticle, place_id, place_label
 from geo.config import PROJECT_DIR
 from geo.corrections import Action, Correction, Scope
 from geo.exc import CorrectionError, DamagedStoreError, StoreError
 from geo.models import Article, GeocodedMention, Mention, Place
 from geo.pipeline import Geoparser
-from geo.store import MIGRATIONS, SCHEMA_VERSION, Store, content_hash
+from geo.store import MEMORY, MIGRATIONS, SCHEMA_VERSION, Store, content_hash
 from geo.storefile import backup_store, inspect_store
 
 MAY = "calais-police-attack-camp-2014-05-29"
@@ -57,22 +57,67 @@ def test_round_trip(store: Store, seeds: list[GeoparsedArticle]) -> None:
     for item in seeds:
         back = store.article(item.article.id)
         assert back is not None and back.article == replace(item.article, path="")  # the file's path is not kept
-        assert [g.as_json() for g in back.mentions] == [g.as_json() for g in item.mentions]
-        assert [g.mention.paragraph for g in back.mentions] == [g.mention.paragraph for g in item.mentions]
+        assert back.mentions == item.mentions  # whole: key, cues, rule, score, the place's every field, review
+        assert any(g.mention.cues for g in back.mentions) and all(g.mention.rule for g in back.mentions)
+        assert all(g.score for g in back.mentions if g.place) and {g.review for g in back.mentions} == {"automatic"}
     assert store.article("absent") is None
 
 
-def test_sql_summaries_match_the_in_memory_view(store: Store, seeds: list[GeoparsedArticle]) -> None:
-    views = [{}, {"article_ids": [MAY]}, {"categories": ["origin", "water"]}, {"search": "sang"}, {"article_ids": []}]
-    for view in views:
-        expected = summarise_places(seeds, **view)
-        found = store.summaries(**view)
-        assert [(s.id, s.category, s.mentions, sorted(s.article_ids)) for s in found] == [
-            (s.id, s.category, s.mentions, sorted(s.article_ids)) for s in expected
-        ], view
-        for ours, theirs in zip(found, expected, strict=True):
-            assert ours.passages[0] in theirs.passages
-            assert store.passages(ours.id, **{k: v for k, v in view.items() if k != "search"}) == list(theirs.passages)
+def test_a_store_in_memory_is_a_store_and_leaves_no_file(tmp_path: Path, seeds: list[GeoparsedArticle]) -> None:
+    os.chdir(tmp_path)
+    with Store(MEMORY) as store:
+        store.add(seeds[0].article, seeds[0].mentions, geoparser_version="v1")
+        assert store.article(seeds[0].article.id).mentions == seeds[0].mentions
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- the view: places aggregated from the mentions ------------------------------------------------------
+
+
+@pytest.fixture
+def small() -> Store:
+    return stored(small_corpus())
+
+
+def test_one_summary_per_place_most_mentioned_first(small: Store) -> None:
+    summaries = small.summaries()
+    assert [(s.label, s.mentions) for s in summaries] == [
+        ("Calais, FR", 2), ("Calais, US-ME", 1), ("English Channel", 1), ("France", 1), ("Syria", 1)
+    ]  # fmt: skip
+    calais = summaries[0]
+    assert calais.article_ids == ("a",)
+    assert [SMALL_A[p.start : p.end] for p in calais.passages] == ["Camps in Calais were cleared."]  # the first
+
+
+def test_unplaced_mentions_are_not_places(small: Store) -> None:
+    assert all(s.place.name != "Nobody" for s in small.summaries())
+
+
+@pytest.mark.parametrize(
+    ("options", "labels"),
+    [
+        ({"article_ids": ["b"]}, ["Calais, US-ME"]),
+        ({"article_ids": []}, []),
+        ({"categories": ["origin"]}, ["Syria"]),
+        ({"categories": ["water"]}, ["English Channel"]),
+        ({"categories": ["country"]}, ["France"]),
+        ({"search": "calais"}, ["Calais, FR", "Calais, US-ME"]),
+        ({"search": "  CHANNEL "}, ["English Channel"]),
+        ({"search": "Syrians"}, ["Syria"]),
+    ],
+    ids=["one-article", "no-article", "origins", "water", "countries", "search", "search-case", "search-mention"],
+)
+def test_filters(small: Store, options: dict, labels: list[str]) -> None:
+    assert [s.label for s in small.summaries(**options)] == labels
+
+
+def test_passages_and_excerpts(small: Store) -> None:
+    calais = small.summaries()[0]
+    assert [SMALL_A[p.start : p.end] for p in small.passages(calais.id)] == [
+        "Camps in Calais were cleared.", "Syrians fled Calais to France."
+    ]  # fmt: skip
+    assert small.passages(calais.id, categories=["origin"]) == []
+    assert small.excerpts([calais]) == {calais.id: "Camps in Calais were cleared."}
 
 
 def test_duplicates_are_reported_not_stored(store: Store, seeds: list[GeoparsedArticle]) -> None:
@@ -605,6 +650,37 @@ def test_undoing_the_narrow_correction_leaves_the_wider_one(store: Store) -> Non
     assert (270, "Calais") not in _shown(store, MAY)
     store.undo_correction(narrow.id)
     assert _shown(store, MAY)[(270, "Calais")] == ("Calais, US-ME", "corrected")
+
+
+REPEATS = [
+    # (the first decision, the second) on the May article's first Calais; the rows the store then keeps
+    ((Action.CONFIRM, None, ""), (Action.CONFIRM, None, ""), 1),
+    ((Action.CONFIRM, None, "Ana"), (Action.CONFIRM, None, "Ben"), 1),  # the same decision, whoever makes it
+    ((Action.PLACE, CALAIS_ME, ""), (Action.PLACE, CALAIS_ME, ""), 1),
+    ((Action.PLACE, CALAIS_ME, ""), (Action.CONFIRM, None, ""), 2),  # a new decision: the latest wins
+    ((Action.PLACE, CALAIS_ME, ""), (Action.PLACE, CALAIS, ""), 2),
+]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "rows"), REPEATS,
+    ids=["confirm-twice", "confirm-by-two-reviewers", "same-place-twice", "confirm-after-move", "move-back"],
+)  # fmt: skip
+def test_a_decision_already_in_force_adds_no_second_correction(
+    store: Store, first: tuple[Action, Place | None, str], second: tuple[Action, Place | None, str], rows: int
+) -> None:
+    made = store.add_correction(_at(store, MAY, 270, first[0], first[1], reviewer=first[2]))
+    again = store.add_correction(_at(store, MAY, 270, second[0], second[1], reviewer=second[2]))
+    assert len(store.corrections()) == rows
+    assert (again == made) == (rows == 1)
+
+
+def test_a_decision_made_again_after_its_undo_is_a_new_correction(store: Store) -> None:
+    made = store.add_correction(_at(store, MAY, 270, Action.CONFIRM))
+    store.undo_correction(made.id)
+    again = store.add_correction(_at(store, MAY, 270, Action.CONFIRM))
+    assert again.id != made.id and [c.active for c in store.corrections()] == [False, True]
+    assert _shown(store, MAY)[(270, "Calais")] == ("Calais, FR", "confirmed")
 
 
 def test_corrections_are_listed_by_article_place_and_reviewer(store: Store) -> None:

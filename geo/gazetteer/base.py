@@ -101,6 +101,17 @@ class Gazetteer(Geocoder):
     def demonym_places(self, name: str) -> list[Place]:
         """The countries or continents whose people ``name`` names ("Syrians")."""
 
+    @abstractmethod
+    def division_name(self, country_code: str, admin1: str) -> str:
+        """The name of a country's first-level division by its GeoNames code ("FR", "32" -> "Hauts-de-France").
+
+        ``""`` when the gazetteer has no such division.
+        """
+
+    @abstractmethod
+    def country_name(self, country_code: str) -> str:
+        """The name of a country by its ISO code ("FR" -> "France"); ``""`` when the gazetteer has none."""
+
     def lookup(self, key: str) -> tuple[Place, ...]:
         """Every place and people named ``key``, a normalised name (``normalise_name``): what the recogniser asks."""
         return tuple(self.candidates(key)) + tuple(self.demonym_places(key))

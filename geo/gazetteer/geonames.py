@@ -85,6 +85,7 @@ class GeoNamesGazetteer(Gazetteer):
         # An OrderedDict, whose oldest key goes out in constant time: a dict's first key, once many keys
         # have gone out before it, takes longer to find each time (a list of 85,000 names spent 7 s there).
         self._cache: OrderedDict[str, tuple[Place, ...]] = OrderedDict()
+        self._regions: dict[tuple[str, str], str] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> GeoNamesGazetteer:
@@ -134,6 +135,27 @@ class GeoNamesGazetteer(Gazetteer):
     def demonym_places(self, name: str) -> list[Place]:
         places = [p for p in self.lookup(normalise_name(name)) if p.raw["match"] == MATCH_DEMONYM]
         return sorted(places, key=lambda p: -p.population)
+
+    def division_name(self, country_code: str, admin1: str) -> str:
+        return self._region_names().get((country_code, admin1), "") if admin1 else ""
+
+    def country_name(self, country_code: str) -> str:
+        return self._region_names().get((country_code, ""), "")
+
+    def _region_names(self) -> dict[tuple[str, str], str]:
+        """Names of the first-level divisions and countries by (country, admin1 or ""), read on first use.
+
+        Three thousand rows, read in a few milliseconds: only the review panel asks.
+        """
+        if self._regions is None:
+            rows = self._conn.execute(
+                "SELECT country_code, CASE WHEN feature = 'A.ADM1' THEN admin1 ELSE '' END, name FROM places "
+                "WHERE (feature = 'A.ADM1' AND admin1 != '') OR feature LIKE 'A.PCL%' ORDER BY population DESC"
+            ).fetchall()
+            self._regions = {}
+            for country_code, admin1, name in rows:
+                self._regions.setdefault((country_code, admin1), name)
+        return self._regions
 
     def fingerprint(self) -> str:
         """The fingerprint of the inputs the index was built from."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from geo import features
 from geo.gazetteer.base import (
     MATCH_ALIAS,
     MATCH_DEMONYM,
@@ -43,10 +44,15 @@ class InMemoryGazetteer(Gazetteer):
         super().__init__()
         self._names: dict[str, list[Place]] = {}
         self._demonyms: dict[str, list[Place]] = {}
+        self._regions: dict[tuple[str, str], str] = {}  # (country, admin1 or "") -> division or country name
         by_name = {}
         for place in places:
             by_name[place.name] = place
             self._add(self._names, place.name, place, MATCH_PRIMARY)
+            if features.is_admin1(place.feature) and place.admin1:
+                self._regions.setdefault((place.country_code, place.admin1), place.name)
+            elif features.is_country(place.feature):
+                self._regions.setdefault((place.country_code, ""), place.name)
         for place_name, names in (aliases or {}).items():
             for name in names:
                 self._add(self._names, name, by_name[place_name], MATCH_ALIAS)
@@ -66,3 +72,9 @@ class InMemoryGazetteer(Gazetteer):
 
     def demonym_places(self, name: str) -> list[Place]:
         return list(self._demonyms.get(normalise_name(name), []))
+
+    def division_name(self, country_code: str, admin1: str) -> str:
+        return self._regions.get((country_code, admin1), "") if admin1 else ""
+
+    def country_name(self, country_code: str) -> str:
+        return self._regions.get((country_code, ""), "")
