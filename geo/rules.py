@@ -54,6 +54,7 @@ class Lexicon:
     not_places: frozenset[str]
     function_words: frozenset[str]
     locative_prepositions: frozenset[str]
+    person_prepositions: frozenset[str]
     place_nouns: frozenset[str]
     place_nouns_after: frozenset[str]
     place_affixes: frozenset[str]
@@ -488,9 +489,16 @@ def first_name(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) ->
 def known_person(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
     """A surname the article gave a person elsewhere (with a title or a first name), here without place evidence."""
     why = reading.people.get(candidate.key)
-    if why is not None and candidate.first == candidate.last and not any(c.evidence in _SPREAD_STOPS for c in cues):
+    if why is not None and candidate.first == candidate.last and not any(_stops_a_person(c, reading) for c in cues):
         return Verdict("known-person", False, f"a person's name in this article ({why})")
     return None
+
+
+def _stops_a_person(cue: Cue, reading: Reading) -> bool:
+    """Place evidence strong enough to beat a person the article named: not "to Trapani", "from Smith"."""
+    if cue.evidence is Evidence.LOCATIVE and cue.detail.lower() in reading.lexicon.person_prepositions:
+        return False
+    return cue.evidence in _SPREAD_STOPS
 
 
 def place_first_name(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:

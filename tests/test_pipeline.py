@@ -214,6 +214,8 @@ SHORT_TEXTS = [
     ),
     ("Measles spread across the Americas.", [("Americas", "")]),
     ("The booster fell toward Earth.", []),
+    ("Andrew Trapani is a producer. The idea came to Trapani after a call from Trapani's agent.", []),
+    ("Jack London wrote books. He later lived in London.", [("London", "GB")]),
 ]
 
 
