@@ -49,6 +49,7 @@ class Lexicon:
     person_titles: frozenset[str]
     organisation_words: frozenset[str]
     media_words: frozenset[str]
+    street_words: frozenset[str]
     place_modifiers: frozenset[str]
     peoples: frozenset[str]
     not_places: frozenset[str]
@@ -448,6 +449,14 @@ def newspaper(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> 
     return None
 
 
+def street(candidate: Candidate, cues: tuple[Cue, ...], reading: Reading) -> Verdict | None:
+    """ "Wichita Street", "Paris Avenue": a street named after a place is not that place."""
+    post = candidate.post()
+    if post and norm(post[0]) in reading.lexicon.street_words:
+        return Verdict("street", False, f"{post[0].text!r} after it makes it a street's name")
+    return None
+
+
 def title_before(tokens: list[Token], index: int, titles: frozenset[str]) -> Token | None:
     """The title right before ``tokens[index]``, its full stop allowed: "Mayor Bouchart", "Mr. Nelson"."""
     before = index - 1
@@ -580,6 +589,7 @@ RULES: dict[str, Rule] = {
     "era": era,
     "alternate-name": alternate_name,
     "newspaper": newspaper,
+    "street": street,
     "title": title,
     "first-name": first_name,
     "known-person": known_person,

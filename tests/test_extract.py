@@ -214,6 +214,7 @@ def test_mentions_carry_their_evidence_and_rule(gazetteer: GeoNamesGazetteer) ->
         ("Pack 122 collected food.", "numbered"),
         ("The tomb dates from 500 B.C. and more.", "era"),
         ("The Washington Post said so.", "newspaper"),
+        ("Residents of Wichita Street complained.", "street"),
         ("President Lincoln spoke.", "title"),
         ("Her daughter Elizabeth lives nearby.", "title"),
         ("Mr. Lincoln spoke.", "title"),
@@ -224,7 +225,7 @@ def test_mentions_carry_their_evidence_and_rule(gazetteer: GeoNamesGazetteer) ->
         ("Lincoln visited the fort.", "person-verb"),
         ("Prices rose, according to Taylor.", "person-verb"),
     ],
-    ids=["peoples", "not-places", "currency", "named-after", "numbered", "era", "newspaper", "title",
+    ids=["peoples", "not-places", "currency", "named-after", "numbered", "era", "newspaper", "street", "title",
          "relative", "title-with-full-stop", "first-name", "place-first-name", "acronym", "name-part", "person-verb",
          "according-to"],
 )  # fmt: skip

@@ -216,6 +216,8 @@ SHORT_TEXTS = [
     ("The booster fell toward Earth.", []),
     ("Andrew Trapani is a producer. The idea came to Trapani after a call from Trapani's agent.", []),
     ("Jack London wrote books. He later lived in London.", [("London", "GB")]),
+    ("Residents of Wichita Street met on Cleveland Drive.", []),
+    ("Traffic slowed on the Ohio Turnpike near Toledo.", [("Ohio", "US"), ("Toledo", "US")]),
 ]
 
 
