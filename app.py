@@ -9,6 +9,7 @@ Markdown.  A ``GeoError`` while drawing (a damaged store...) is a message at the
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from geo.pipeline import Geoparser
 from geo.readers import fetch_url, read_bytes, read_pasted
 from geo.review import span_param
 from geo.store import ArticleInfo, Store
-from geo.view import article_labels, query_offset, selection_change, table_rows, view_href
+from geo.view import article_labels, query_offset, search_selection, selection_change, table_rows, view_href
 
 STATIC = Path(__file__).with_name("static")
 SETTINGS = Settings.load()
@@ -146,9 +147,13 @@ def add_form(store: Store) -> None:
     if files and st.button("Add the files"):
         add_articles(store, [(f.name, lambda f=f: read_bytes(f.name, f.getvalue(), max_bytes=limit)) for f in files])
     title = st.text_input("Title", key=f"title-{round_}")
+    author = st.text_input("Author", key=f"author-{round_}")
+    date = st.date_input("Date", value=None, key=f"date-{round_}", min_value=dt.date(1800, 1, 1))
+    url = st.text_input("Source URL", key=f"source-{round_}", placeholder="https://…")
     text = st.text_area("Text of the article", key=f"text-{round_}")
     if st.button("Add the text", disabled=not text.strip()):
-        add_articles(store, [(title or "pasted text", lambda: read_pasted(title, text, max_bytes=limit))])
+        paste = lambda: read_pasted(title, text, author=author, date=date, url=url, max_bytes=limit)  # noqa: E731
+        add_articles(store, [(title or "pasted text", paste)])
     url = st.text_input("Web page (URL)", key=f"url-{round_}")
     if st.button("Fetch and add", disabled=not url.strip()):
         fetch = lambda: fetch_url(url, timeout=SETTINGS.fetch_timeout, max_bytes=limit,  # noqa: E731
@@ -158,13 +163,12 @@ def add_form(store: Store) -> None:
 
 def map_and_table(store: Store, view: tuple, summaries: list, excerpts: dict[str, str], selected: str | None) -> None:
     """The map, the caption, the places table and the export buttons of a view."""
-    in_view, total, kinds, search, basemap = view
+    in_view, total, kinds, search, basemap, stem = view
     st.html(render.legend_html())
-    centre, zoom = render.fit_view(summaries)
     layer = render.build_place_layer(summaries, lambda s: excerpts[s.id], selected_id=selected, outlines=get_outlines())
     base = render.build_base_map(BASEMAPS[basemap], get_map_outlines())  # identical every rerun: no remount
     st_folium(
-        base, key="map", height=540, use_container_width=True, center=centre, zoom=zoom, feature_group_to_add=layer,
+        base, key="map", height=540, use_container_width=True, feature_group_to_add=layer,  # the layer frames itself
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )  # fmt: skip
     st.caption(f"{len(summaries):,} places in {len(in_view):,} of {total:,} articles. Select a row for its passages.")
@@ -173,7 +177,7 @@ def map_and_table(store: Store, view: tuple, summaries: list, excerpts: dict[str
     read = lambda: export.read_view(store, article_ids=chosen, categories=kinds, search=search)  # noqa: E731
     for column, fmt in zip(st.columns(len(export.EXPORT_FORMATS)), export.EXPORT_FORMATS, strict=True):
         make = lambda fmt=fmt: export.export_view(fmt.name, read(), outlines=get_outlines())  # noqa: E731
-        column.download_button(f"⬇ {fmt.label}", make, file_name=f"news-atlas.{fmt.suffix}", mime=fmt.mime,
+        column.download_button(f"⬇ {fmt.label}", make, file_name=f"{stem}.{fmt.suffix}", mime=fmt.mime,
                                on_click="ignore")  # fmt: skip
 
 
@@ -239,6 +243,9 @@ def page() -> None:
     summaries, excerpts = get_view(str(store.path), store.revision(), view_ids, tuple(kinds), search)
     by_place = {s.id: s for s in summaries}
     selected = st.query_params.get("place") if st.query_params.get("place") in by_place else None
+    if (found := search_selection(search, summaries)) and found != selected:  # a search that leaves one place
+        selected = found
+        set_view(place=selected)
     # A click on the map or a row of the table arrives in session state before this run draws anything:
     # take it now, so this one run draws the selection (no second rerun).
     clicked = selection_change(st.session_state.get("map"), st.session_state.get("places"), summaries, st.session_state)
@@ -248,7 +255,9 @@ def page() -> None:
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        map_and_table(store, (in_view, len(infos), kinds, search, basemap), summaries, excerpts, selected)
+        stem = export.export_stem([infos[a] for a in in_view], every_article=articles_view is None, kinds=kinds,
+                                  search=search)  # fmt: skip
+        map_and_table(store, (in_view, len(infos), kinds, search, basemap, stem), summaries, excerpts, selected)
     with right:
         if selected is None:
             st.info("Click a place on the map, in the table or in an article to read what the articles say there.")

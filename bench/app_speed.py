@@ -620,10 +620,9 @@ def server_steps(store_path: Path, outlines: dict, outlines_url: str, runs: int)
         return render.build_place_layer(summaries, lambda s: excerpts[s.id], outlines=outlines)
 
     def component() -> None:
-        centre, zoom = render.fit_view(summaries)
         streamlit_folium.st_folium(
             render.build_base_map(basemap, outlines_url), key="map", height=540, use_container_width=True,
-            center=centre, zoom=zoom, feature_group_to_add=layer(), returned_objects=list(RETURNED_OBJECTS),
+            feature_group_to_add=layer(), returned_objects=list(RETURNED_OBJECTS),
         )  # fmt: skip
 
     def timed(step: Callable[[], object]) -> list[float]:

@@ -522,8 +522,8 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
                     if added.duplicate_of is None:
                         read.append(added.id)
                     else:
-                        logger.warning("%s has the same text as article %r, read before: its places are counted once.",
-                                       source, added.duplicate_of)  # fmt: skip
+                        logger.warning("%s has the same text as the article “%s”, read before: "
+                                       "its places are counted once.", source, added.duplicate_title)  # fmt: skip
             except TooManyPlacesError as err:
                 _error(str(TooManyPlacesError(err.limit, f"Article file {source!r}")))
                 failed = True

@@ -42,12 +42,13 @@ from geo.atlas import CATEGORIES, GeoparsedArticle, PlaceSummary, mention_catego
 from geo.exc import AssetError
 from geo.gazetteer.base import normalise_name
 from geo.models import Article, GeocodedMention, Place
+from geo.readers import slug
 
 if TYPE_CHECKING:
     from branca.element import Figure
 
     from geo.render import Basemap
-    from geo.store import Store
+    from geo.store import ArticleInfo, Store
 
 PLACE_COLUMNS: tuple[str, ...] = ("place_name", "lat", "lon", "country_code", "feature", "geonameid")
 CSV_COLUMNS: tuple[str, ...] = (
@@ -71,7 +72,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 # "=cmd|' /C calc'!A0"); tab and carriage return too, which some strip first (OWASP, CSV injection).
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_MAP_HEIGHT = (70.0, "vh")  # the rest of the page lists the articles
-EXPORT_MAX_ZOOM = 10  # a view of one place shows its surroundings, not one street
+EXPORT_NAME_PART = 40  # characters of a search or a title in an export's file name
 
 # The tags folium renders for default_js / default_css (branca's JavascriptLink and CssLink).
 _LINK_TAG = re.compile(r'<script src="(?P<js>[^"]*)"></script>|<link rel="stylesheet" href="(?P<css>[^"]*)"/>')
@@ -355,11 +356,7 @@ def to_html(
     fmap = render.build_base_map(basemap or render.basemaps()["none"], outlines)
     fmap.height = EXPORT_MAP_HEIGHT
     popup = lambda s: texts[s.passages[0].article_id][s.passages[0].start : s.passages[0].end]  # noqa: E731
-    render.build_place_layer(summaries, popup, outlines=outlines).add_to(fmap)
-    if summaries:
-        lats = [s.place.lat for s in summaries]
-        lons = [s.place.lon for s in summaries]
-        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20), max_zoom=EXPORT_MAX_ZOOM)
+    render.build_place_layer(summaries, popup, outlines=outlines).add_to(fmap)  # it fits the map to the places
     root = cast("Figure", fmap.get_root())  # folium.Map always sits in a Figure
     root.title = html.escape(title)
     page = root.render()
@@ -494,6 +491,37 @@ EXPORT_FORMATS = (
     ExportFormat("csv", "CSV", "text/csv", "csv"),
     ExportFormat("html", "HTML map", "text/html", "html"),
 )
+
+
+def export_stem(articles: Sequence[ArticleInfo], *, every_article: bool, kinds: Sequence[str], search: str) -> str:
+    """A file name, without its suffix, that says the view: "news-atlas-calais-2014-05-29-to-2014-09-06".
+
+    Parameters
+    ----------
+    articles:
+        The articles in view (their titles and dates).
+    every_article:
+        True when the view has every article of the store (no article is named then).
+    kinds, search:
+        The view's kinds of place (named when some are left out) and search text.
+
+    Returns
+    -------
+    str
+        "news-atlas", then the search, the article's first title words (or how many articles), the kinds
+        and the span of the dates, in lower-case ASCII letters, digits and dashes only.
+    """
+    parts = ["news-atlas", slug(search)[:EXPORT_NAME_PART].strip("-")]
+    if not every_article:
+        one = len(articles) == 1
+        words = "-".join(slug(articles[0].title).split("-")[:4])[:EXPORT_NAME_PART] if one else ""
+        parts.append(words or f"{len(articles)}-articles")
+    if set(kinds) != set(CATEGORIES):
+        parts.append("-".join(k for k in CATEGORIES if k in kinds) or "no-kinds")
+    dates = sorted(a.date for a in articles if a.date)
+    if dates:
+        parts.append(str(dates[0]) if dates[0] == dates[-1] else f"{dates[0]}-to-{dates[-1]}")
+    return "-".join(part for part in parts if part)
 
 
 def export_view(name: str, view: View, *, outlines: Mapping[str, dict] | None = None) -> str:

@@ -82,7 +82,8 @@ def store_article(store: Store, source: str, article: Article, mentions: Sequenc
     """Add one geoparsed article to the store and say what happened."""
     added = store.add(article, mentions, geoparser_version=version)
     if added.duplicate_of:
-        return Outcome(source, "duplicate", added.duplicate_of, f"same text as article {added.duplicate_of!r}")
+        return Outcome(source, "duplicate", added.duplicate_of,
+                       f"same text as the article “{added.duplicate_title}”, already stored")  # fmt: skip
     return Outcome(source, "added", added.id)
 
 

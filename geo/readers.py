@@ -34,6 +34,7 @@ Article ids are safe slugs (``article_id``); error messages show names with
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import errno
 import glob
 import hashlib
@@ -170,8 +171,16 @@ def read_path(path: str | Path, *, max_bytes: int, utf8_only: bool = False) -> A
     return dataclasses.replace(article, path=str(path))
 
 
-def read_pasted(title: str, text: str, *, max_bytes: int | None = None) -> Article:
-    """Make an article from pasted text and a title.
+def read_pasted(
+    title: str,
+    text: str,
+    *,
+    author: str = "",
+    date: dt.date | None = None,
+    url: str = "",
+    max_bytes: int | None = None,
+) -> Article:
+    """Make an article from pasted text, a title and, when given, its author, date and source URL.
 
     Parameters
     ----------
@@ -180,6 +189,9 @@ def read_pasted(title: str, text: str, *, max_bytes: int | None = None) -> Artic
     text:
         The article's text.  Windows line ends become ``\\n`` and surrounding
         blank space is dropped.
+    author, date, url:
+        Who wrote it, when, and where it was published: an ``http://`` or
+        ``https://`` address, which the reader links to.
     max_bytes:
         Refuse texts longer than this in UTF-8 (setting ``max_article_bytes``,
         read from the environment when omitted).
@@ -193,7 +205,8 @@ def read_pasted(title: str, text: str, *, max_bytes: int | None = None) -> Artic
     Raises
     ------
     IngestError
-        When the text is empty or only blank space, too large, or holds NUL characters (binary data).
+        When the text is empty or only blank space, too large, or holds NUL characters (binary data), or
+        the URL is not a web address.
 
     Examples
     --------
@@ -208,10 +221,25 @@ def read_pasted(title: str, text: str, *, max_bytes: int | None = None) -> Artic
         raise IngestError(f"{label} has no text. Paste the article's text, then add it.")
     if "\x00" in text:
         raise IngestError(f"{label} holds NUL characters, so it is binary data, not text. Paste the article's text.")
+    url = _source_url(label, _encodable(url).strip())
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-    article = _build(article_from_text, label, text, article_id="", metadata={"title": title})
-    stem = _slug(article.title)[: _MAX_ID - len(digest) - 1].rstrip("-") or "pasted"
+    metadata = {"title": title, "author": _encodable(author), "date": date.isoformat() if date else "", "url": url}
+    article = _build(article_from_text, label, text, article_id="", metadata=metadata)
+    stem = slug(article.title)[: _MAX_ID - len(digest) - 1].rstrip("-") or "pasted"
     return dataclasses.replace(article, id=f"{stem}-{digest}", title=_shorten(article.title))
+
+
+def _source_url(label: str, url: str) -> str:
+    """``url`` when it is empty or an http(s) address with a host and no blank or control character."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        web = parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
+    except ValueError:  # "http://[::1" and the like
+        web = False
+    if url and not (web and all(char.isprintable() and not char.isspace() for char in url)):
+        raise IngestError(f"{label}: its source URL {shown(url)} is not a web address. "
+                          "Give the address starting with http:// or https://, or leave it empty.")  # fmt: skip
+    return url
 
 
 def fetch_url(
@@ -292,7 +320,7 @@ def article_id(name: str) -> str:
     stem, dot, suffix = base.rpartition(".")
     if dot and stem and f".{suffix.lower()}" in _KINDS:
         base = stem
-    return _slug(base)[:_MAX_ID].rstrip("-") or "article"
+    return slug(base)[:_MAX_ID].rstrip("-") or "article"
 
 
 def expand_inputs(inputs: Sequence[str]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -520,7 +548,7 @@ def _article_files(folder: Path) -> list[Path]:
     )
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     """Lower-case ASCII letters and digits joined by single dashes."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

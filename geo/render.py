@@ -29,7 +29,9 @@ from folium.plugins import FastMarkerCluster
 
 from geo.assets import VENDOR_CSS, VENDOR_JS, outlines_geojson
 from geo.atlas import CATEGORIES, GeoparsedArticle, Passage, PlaceSummary, mention_category
+from geo.framing import Framing
 from geo.models import Article, GeocodedMention
+from geo.text import Emphasis, emphasis_spans
 
 if TYPE_CHECKING:
     from geo.ingest import IngestReport
@@ -201,6 +203,8 @@ def build_place_layer(
     outlines:
         Country polygons by ISO code, to shade the countries in view.
     """
+    # A click selects a place, and the app then draws the layer again, which closes the popup: panning the
+    # map to show that popup (Leaflet's autoPan) would only move the places away from under the pointer.
     layer = folium.FeatureGroup(name="Places")
     for summary in summaries:
         code = summary.place.country_code
@@ -213,14 +217,17 @@ def build_place_layer(
                 ).add_to(layer)
     if len(summaries) > CLUSTER_THRESHOLD:
         _clustered_markers(summaries, excerpts).add_to(layer)
+        Framing(summaries, selected=None, largest_radius=0).add_to(layer)
         return layer
-    for summary in summaries:
+    radius = {s.id: marker_radius(s.mentions) + (3 if s.id == selected_id else 0) for s in summaries}
+    # Biggest first: a small marker is drawn over a big one, not hidden under it (Framing fans them out).
+    for summary in sorted(summaries, key=lambda s: -radius[s.id]):
         selected = summary.id == selected_id
         colour = COLOURS[summary.category]
         outline, weight, dash = REVIEW_OUTLINES.get(summary.review, REVIEW_OUTLINES["automatic"])
         folium.CircleMarker(
             location=(summary.place.lat, summary.place.lon),
-            radius=marker_radius(summary.mentions) + (3 if selected else 0),
+            radius=radius[summary.id],
             color=SELECTED_COLOUR if selected else outline,
             weight=3 if selected else weight,
             dash_array=dash,
@@ -229,8 +236,10 @@ def build_place_layer(
             fill_opacity=0.85,
             tooltip=folium.Tooltip(_html_text(tooltip_text(summary))),
             class_name=marker_class(summary),
-            popup=folium.Popup(_popup_html(summary, excerpts(summary)), max_width=320),
+            popup=folium.Popup(_popup_html(summary, excerpts(summary)), max_width=320, auto_pan=False),
         ).add_to(layer)
+    chosen = next((s for s in summaries if s.id == selected_id), None)
+    Framing(summaries, selected=chosen, largest_radius=max(radius.values(), default=0)).add_to(layer)
     return layer
 
 
@@ -276,7 +285,7 @@ function (row) {
         fillOpacity: 0.85
     });
     marker.bindTooltip(row[2]);
-    marker.bindPopup(row[3], {maxWidth: 320});
+    marker.bindPopup(row[3], {maxWidth: 320, autoPan: false});
     return marker;
 }
 """
@@ -302,25 +311,14 @@ def _clustered_markers(summaries: Sequence[PlaceSummary], excerpts: Callable[[Pl
     return cluster
 
 
-def fit_view(summaries: Sequence[PlaceSummary]) -> tuple[tuple[float, float], int]:
-    """Centre and zoom that show every place in view (the whole world when there are none)."""
-    if not summaries:
-        return (30.0, 10.0), 2
-    lats = [s.place.lat for s in summaries]
-    lons = [s.place.lon for s in summaries]
-    centre = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
-    span = max(max(lats) - min(lats), (max(lons) - min(lons)) / 2, 0.05)
-    zoom = int(max(1, min(10, math.floor(math.log2(180 / span)))))
-    return centre, zoom
-
-
 def highlight_html(
     text: str,
     start: int,
     end: int,
     spans: Sequence[tuple[int, int, str, str | None]],
 ) -> str:
-    """``text[start:end]`` as ``text_html``, with each span wrapped in a ``<mark>``.
+    """``text[start:end]`` as ``text_html``, with each span wrapped in a ``<mark>``, and Markdown emphasis
+    (``*a*``, ``**a**``) shown as emphasis, without its marks (``_emphasised_html``).
 
     ``spans`` are ``(start, end, css_class, href)`` in text offsets; a span
     with an ``href`` (a link of the app's own, ``geo.atlas.view_href``)
@@ -328,17 +326,41 @@ def highlight_html(
     ("270-276": the reader's click component sends it back).  Overlapping
     spans are skipped.
     """
+    emphases = emphasis_spans(text, start, end)
     parts = []
     position = start
     for span_start, span_end, css_class, href in sorted(spans):
         if span_start < position or span_end > end:
             continue
-        parts.append(text_html(text[position:span_start]))
-        inner = f'<mark class="{html.escape(css_class)}">{text_html(text[span_start:span_end])}</mark>'
+        parts.append(_emphasised_html(text, position, span_start, emphases))
+        words = _emphasised_html(text, span_start, span_end, emphases)
+        inner = f'<mark class="{html.escape(css_class)}">{words}</mark>'
         if href:
             inner = f'<a href="{html.escape(href)}" target="_self" data-mention="{span_start}-{span_end}">{inner}</a>'
         parts.append(inner)
         position = span_end
+    parts.append(_emphasised_html(text, position, end, emphases))
+    return "".join(parts)
+
+
+def _emphasised_html(text: str, start: int, end: int, emphases: Sequence[Emphasis]) -> str:
+    """``text[start:end]`` as ``text_html``, without the Markdown marks of ``emphases`` and their words in a
+    ``<span class="md-em">`` (or ``md-strong``): an article's own styling, shown as styling, its text still text.
+
+    A piece may begin or end inside an emphasis (a highlighted place in *italics*): each piece closes its own
+    spans, so the HTML nests whatever the pieces.
+    """
+    parts = []
+    position = start
+    for emphasis in emphases:
+        words = (max(emphasis.start + emphasis.mark, start), min(emphasis.end - emphasis.mark, end))
+        if emphasis.end <= start or emphasis.start >= end:
+            continue
+        parts.append(text_html(text[position : max(emphasis.start, position)]))
+        if words[0] < words[1]:
+            style = "md-strong" if emphasis.mark == 2 else "md-em"
+            parts.append(f'<span class="{style}">{text_html(text[words[0] : words[1]])}</span>')
+        position = min(emphasis.end, end)
     parts.append(text_html(text[position:end]))
     return "".join(parts)
 
@@ -422,7 +444,7 @@ def passages_panel(
 def reader_html(
     item: GeoparsedArticle, *, href: Callable[[GeocodedMention], str | None], passage: int | None = None
 ) -> tuple[str, str | None]:
-    """The reader: a byline, then the article with every placed mention highlighted and linked.
+    """The reader: the title, a byline, then the article with every placed mention highlighted and linked.
 
     The byline is the date, author and source; the source links to the
     article's URL when that is http(s) (``web_url``), in a new tab.
@@ -434,7 +456,8 @@ def reader_html(
     current = starts.get(passage) if passage is not None else None
     placed = [m for m in item.mentions if m.place]
     body = article_html(item.article.text, placed, href=href, category=mention_category, current=current)
-    reader = f'{_reader_byline(item.article)}<div class="article">{body}</div>'
+    title = f'<h3 class="reader-title">{text_html(item.article.title)}</h3>'
+    reader = f'{title}{_reader_byline(item.article)}<div class="article">{body}</div>'
     return reader, f"passage-{current[0]}" if current else None
 
 

@@ -186,10 +186,11 @@ class ArticleInfo:
 
 @dataclass(frozen=True, slots=True)
 class Added:
-    """The outcome of adding one article: its id, and the id of the copy it duplicates."""
+    """The outcome of adding one article: its id, and the id and title of the stored copy it duplicates."""
 
     id: str
     duplicate_of: str | None = None
+    duplicate_title: str = ""
 
 
 @dataclass
@@ -384,9 +385,9 @@ class Store:
         digest = content_hash(article.text)
         try:
             with self._transaction() as conn:
-                row = conn.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+                row = conn.execute("SELECT id, title FROM articles WHERE content_hash = ?", (digest,)).fetchone()
                 if row:
-                    return Added(row[0], duplicate_of=row[0])
+                    return Added(row[0], duplicate_of=row[0], duplicate_title=row[1])
                 article_id = _free_id(conn, article.id)
                 conn.execute(
                     "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",

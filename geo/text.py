@@ -1,6 +1,6 @@
-"""Split text into paragraphs, sentences and word tokens, keeping offsets.
+"""Split text into paragraphs, sentences and word tokens, keeping offsets; find Markdown emphasis.
 
-Input: a ``str``.  Output: ``Token`` and ``(start, end)`` spans whose
+Input: a ``str``.  Output: ``Token``, ``Emphasis`` and ``(start, end)`` spans whose
 offsets are Python ``str`` indices into that same string, so every later
 stage can point back into the article.
 """
@@ -8,6 +8,7 @@ stage can point back into the article.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # Words with inner apostrophes stay one token ("O'Hare"); dotted
 # abbreviations ("U.S.", "W.Va.", "D.C.") too, and the abbreviations that
@@ -23,6 +24,15 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # full stop is a known abbreviation.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _LAST_WORD_WINDOW = 64
+# Markdown emphasis, *a* and **a** (or _a_ and __a__), within a line: the marks flank words from outside,
+# so "5*3*2", "snake_case_name" and "* a list" stay as written.
+_NO_BREAK = "[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029{mark}]"
+_EMPHASIS = re.compile(
+    "|".join(
+        rf"(?<![\w{m}])(?P<{name}>{m}{m}|{m})(?=[^\s{m}]){_NO_BREAK.format(mark=m)}*?(?<=[^\s{m}])(?P={name})(?![\w{m}])"
+        for name, m in (("star", r"\*"), ("line", "_"))
+    )
+)
 # News sentences run to a few hundred characters.  A "sentence" longer than
 # this is a list or a run without full stops: it is cut at a space, so that
 # no text is read as one unbounded sentence.
@@ -35,6 +45,29 @@ _ABBREVIATIONS = frozenset(
     "ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn "
     "miss mo mont neb nebr nev okla ore pa tenn tex vt va wash wis wisc wyo".split()
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    """A Markdown emphasis in a text: its marks at ``start`` and before ``end``, its words between."""
+
+    start: int
+    end: int
+    mark: int  # the length of each mark: 1 for *a* (emphasis), 2 for **a** (strong emphasis)
+
+
+def emphasis_spans(text: str, start: int = 0, end: int | None = None) -> list[Emphasis]:
+    """The Markdown emphases of ``text[start:end]``, in order.
+
+    Examples
+    --------
+    >>> emphasis_spans("The *Daily Star* and **not** 5*3*2")
+    [Emphasis(start=4, end=16, mark=1), Emphasis(start=21, end=28, mark=2)]
+    """
+    return [
+        Emphasis(match.start(), match.end(), len(match.group("star") or match.group("line")))
+        for match in _EMPHASIS.finditer(text, start, len(text) if end is None else end)
+    ]
 
 
 class Token:

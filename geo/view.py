@@ -1,4 +1,4 @@
-"""The app's view helpers: what a click selects, the places table, article labels, links and URL offsets.
+"""The app's view helpers: what a click or a search selects, the places table, article labels, links, URL offsets.
 
 Input: ``PlaceSummary`` records (from ``Store.summaries``), the map's and the
 table's state, article ids and titles, URL parameters.  Output: the place a
@@ -63,6 +63,11 @@ def selection_change(
         seen["last_rows"] = rows
         return summaries[rows[0]].id if rows[0] < len(summaries) else None
     return None
+
+
+def search_selection(search: str, summaries: Sequence[PlaceSummary]) -> str | None:
+    """The place a search selects: the one place it leaves, if it leaves exactly one."""
+    return summaries[0].id if search.strip() and len(summaries) == 1 else None
 
 
 def table_rows(summaries: Sequence[PlaceSummary]) -> list[dict[str, object]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import html
 import json
 import os
@@ -17,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.config import PROJECT_DIR
+from geo.readers import read_pasted
 
 APP = str(PROJECT_DIR / "app.py")
 MAY = "calais-police-attack-camp-2014-05-29"
@@ -131,6 +133,20 @@ def test_kind_and_search_filters() -> None:
     assert table_places(at) == ["Sangatte"]
 
 
+def test_a_search_that_leaves_one_place_selects_it() -> None:
+    at = run()
+    next(t for t in at.text_input if t.label == "Find a place").input("sangatte").run()
+    assert table_places(at) == ["Sangatte"] and at.query_params["place"] == SANGATTE
+    assert '<h3 class="passage-place">Sangatte, FR · 1 mention</h3>' in page_html(at)
+
+
+def test_reader_shows_the_title_and_no_markdown_marks() -> None:
+    at = run({"article": SEPTEMBER})
+    page = page_html(at)
+    assert '<h3 class="reader-title">France: Calais mayor demands crackdown on migrants' in page
+    assert 'The <span class="md-em">Daily Star</span> said' in page and "*Daily Star*" not in page
+
+
 def test_reader_highlights_and_links_the_places() -> None:
     at = run({"article": MAY})
     html = page_html(at)
@@ -194,6 +210,35 @@ def test_pasted_article_appears_at_once() -> None:
     assert any("Boats at Lampedusa" in o for o in at.multiselect(key="articles").options)
     assert messages(at, "info") == ["Added: Boats at Lampedusa"]
     assert next(t for t in at.text_input if t.label == "Title").value == ""  # empty for the next one
+
+
+def test_pasted_article_keeps_its_title_date_author_and_source() -> None:
+    at = run()
+    fields = {"Title": "Boats at Lampedusa", "Author": "A. Reporter", "Source URL": "https://example.org/boats"}
+    for label, value in fields.items():
+        next(t for t in at.text_input if t.label == label).input(value)
+    next(d for d in at.date_input if d.label == "Date").set_value(dt.date(2015, 4, 20))
+    next(t for t in at.text_area if t.label == "Text of the article").input("Boats reached Lampedusa on Monday.")
+    at.run()
+    next(b for b in at.button if b.label == "Add the text").click().run()
+    assert messages(at, "info") == ["Added: Boats at Lampedusa"]
+    assert "Boats at Lampedusa (2015-04-20)" in at.multiselect(key="articles").options
+    article = read_pasted("Boats at Lampedusa", "Boats reached Lampedusa on Monday.").id  # the same text, the same id
+    page = page_html(run({"article": article}))
+    assert '<h3 class="reader-title">Boats at Lampedusa</h3>' in page
+    assert "2015-04-20 · A. Reporter · " in page and 'href="https://example.org/boats"' in page
+
+
+def test_pasted_article_with_a_source_that_is_no_web_address_is_refused() -> None:
+    at = run()
+    next(t for t in at.text_input if t.label == "Title").input("Boats")
+    next(t for t in at.text_input if t.label == "Source URL").input("javascript:alert(1)")
+    next(t for t in at.text_area if t.label == "Text of the article").input("Boats reached Lampedusa on Monday.")
+    at.run()
+    next(b for b in at.button if b.label == "Add the text").click().run()
+    (message,) = messages(at, "error")
+    assert message.startswith("Not added: Boats (Pasted article 'Boats': its source URL 'javascript:alert(1)' is not")
+    assert "http:// or https://" in message
 
 
 def test_bad_pasted_text_is_a_message_not_a_crash() -> None:

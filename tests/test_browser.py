@@ -47,6 +47,7 @@ if not CHROMIUM.is_file():
 
 from playwright.sync_api import (  # noqa: E402
     Browser,
+    BrowserContext,
     FrameLocator,
     Locator,
     Page,
@@ -191,10 +192,8 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def tab(chromium: Browser, request: pytest.FixtureRequest) -> Iterator[Tab]:
-    """A fresh page (a new Streamlit session) that may talk to localhost only; screenshotted at the end."""
-    context = chromium.new_context(viewport={"width": 1400, "height": 1600})
+def offline_tab(context: BrowserContext) -> Tab:
+    """A new page of ``context`` that may talk to localhost only, recording what it was refused and its errors."""
     tab = Tab(context.new_page())
 
     def local_only(route: Route) -> None:
@@ -212,15 +211,28 @@ def tab(chromium: Browser, request: pytest.FixtureRequest) -> Iterator[Tab]:
     tab.page.route("**/*", local_only)
     tab.page.route_web_socket(FOREIGN_WEBSOCKET, refuse_websocket)
     tab.page.on("pageerror", lambda error: tab.errors.append(str(error)))
-    yield tab
+    return tab
+
+
+def close_tab(tab: Tab, context: BrowserContext, name: str, *, full_page: bool = True) -> None:
+    """Save a screenshot of the page (named after the test), then close its context."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shot = SCREENSHOTS / (re.sub(r"[^\w.-]+", "_", request.node.name) + ".png")
+    shot = SCREENSHOTS / (re.sub(r"[^\w.-]+", "_", name) + ".png")
     try:
         tab.page.wait_for_timeout(SETTLE_MS)  # let Leaflet finish its zoom animation: the picture, not the test
-        tab.page.screenshot(path=shot, full_page=True)
+        tab.page.screenshot(path=shot, full_page=full_page)
     except PlaywrightError as err:
-        warnings.warn(f"No screenshot of {request.node.name}: {err}", stacklevel=1)
+        warnings.warn(f"No screenshot of {name}: {err}", stacklevel=1)
     context.close()
+
+
+@pytest.fixture
+def tab(chromium: Browser, request: pytest.FixtureRequest) -> Iterator[Tab]:
+    """A fresh page (a new Streamlit session) that may talk to localhost only; screenshotted at the end."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1600})
+    tab = offline_tab(context)
+    yield tab
+    close_tab(tab, context, request.node.name)
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -473,4 +485,96 @@ def test_adding_a_file_and_a_web_page_then_deleting_one(
     expect(page.get_by_text("Delete “Camp near Dunkirk cleared”")).to_have_count(0)  # no armed button for the next
     expect(marker(frame, "geonames:3020686")).to_have_count(1)
     expect(page.get_by_text(PLACES_CAPTION)).to_contain_text("in 3 of 3 articles")
+    assert_worked_offline(tab)
+
+
+# -- framing and selection (issue 11, item 3) -----------------------------------------------------
+
+VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
+# Each marker's class, its centre in the map's own frame, and what the browser's hit test finds there.
+MARKER_HITS = """() => Array.from(document.querySelectorAll('path.place-marker')).map(path => {
+    const box = path.getBoundingClientRect();
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    const hit = document.elementFromPoint(x, y);
+    const place = c => Array.from(c.classList).find(n => n.startsWith('place-') && n !== 'place-marker');
+    return {place: place(path), x: x, y: y, hit: hit && hit.classList ? place(hit) || hit.tagName : null,
+            inside: x > 0 && y > 0 && x < window.innerWidth && y < window.innerHeight};
+})"""
+
+
+def marker_class_of(place_id: str) -> str:
+    return "place-" + re.sub(r"[^A-Za-z0-9_-]+", "-", place_id).strip("-")
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def sized_tab(chromium: Browser, request: pytest.FixtureRequest) -> Iterator[tuple[Tab, str]]:
+    """A fresh offline page at desktop or phone size (a phone has a touch screen, and is tapped)."""
+    phone = request.param == "phone"
+    context = chromium.new_context(viewport=VIEWPORTS[request.param], is_mobile=phone, has_touch=phone)
+    tab = offline_tab(context)
+    yield tab, request.param
+    close_tab(tab, context, request.node.name, full_page=False)
+
+
+def first_view(page: Page, url: str) -> FrameLocator:
+    """Open the app and wait until its map stands still with every marker drawn, scrolled into sight."""
+    page.goto(url)
+    frame = map_frame(page)
+    marker(frame, CALAIS).wait_for(state="attached", timeout=FIRST_RENDER_MS)
+    expect(frame.locator(PLACE_MARKER)).to_have_count(places_in_caption(page))
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    wait_still(page, marker(frame, CALAIS))
+    wait_still(page, marker(frame, SANGATTE))
+    return frame
+
+
+def test_first_view_fits_the_places(sized_tab: tuple[Tab, str], app_url: str) -> None:
+    """Every marker is inside the map, and together they fill it (not a world at zoom 1)."""
+    tab, _ = sized_tab
+    frame = first_view(tab.page, app_url + "/")
+    hits = frame.locator("body").evaluate(MARKER_HITS)
+    width, height = frame.locator("body").evaluate("() => [window.innerWidth, window.innerHeight]")
+    assert all(h["inside"] for h in hits), [h for h in hits if not h["inside"]]
+    xs, ys = [h["x"] for h in hits], [h["y"] for h in hits]
+    assert max(xs) - min(xs) > width / 2 or max(ys) - min(ys) > height / 2, (min(xs), max(xs), min(ys), max(ys))
+    assert_worked_offline(tab)
+
+
+def test_a_click_on_each_marker_selects_its_own_place(sized_tab: tuple[Tab, str], app_url: str) -> None:
+    """The hit test at every marker's centre finds that marker; a real click or tap there selects its place."""
+    tab, size = sized_tab
+    page = tab.page
+    frame = first_view(page, app_url + "/")
+    hits = frame.locator("body").evaluate(MARKER_HITS)
+    assert len(hits) > 10
+    covered = [(h["place"], h["hit"]) for h in hits if h["hit"] != h["place"]]
+    assert covered == [], f"marker centres covered by another element (place, found): {covered}"
+
+    origin = page.locator(MAP_IFRAME).bounding_box()
+    assert origin is not None
+    for place in [h["place"] for h in hits]:
+        target = frame.locator(f"{PLACE_MARKER}.{place}")
+        wait_still(page, target)
+        box = target.bounding_box()
+        assert box is not None, place
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        if size == "phone":
+            page.touchscreen.tap(x, y)
+        else:
+            page.mouse.click(x, y)
+        expect(target).to_have_attribute("stroke", SELECTED_STROKE)
+        assert marker_class_of(dict(re.findall(r"([a-z]+)=([^&#]*)", urlsplit(page.url).query))["place"]
+                               .replace("%3A", ":")) == place  # fmt: skip
+    assert_worked_offline(tab)
+
+
+def test_exports_are_named_after_the_view(tab: Tab, app_url: str) -> None:
+    page = tab.page
+    page.goto(f"{app_url}/?articles={MAY_ARTICLE}")
+    marker(map_frame(page), CALAIS).wait_for(state="attached", timeout=FIRST_RENDER_MS)
+    stem = "news-atlas-police-attack-immigrant-camp-2014-05-29"
+    for label, suffix in (("⬇ GeoJSON", "geojson"), ("⬇ CSV", "csv")):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=label).click()
+        assert download.value.suggested_filename == f"{stem}.{suffix}"
     assert_worked_offline(tab)

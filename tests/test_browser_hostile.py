@@ -8,7 +8,9 @@ remote images and ``javascript:`` links, behind every kind of line break (a bare
 ``\\r\\r`` once ended the reader's HTML block, and the rest became live Markdown; a
 blank line in the author did the same in the passages panel).  The reader reads it,
 clicks its places, opens a place's popup on the map, and finds none of it turned into
-a link, an image, bold text, a script or a formula, and no request left the loopback.
+a link, an image, a bold element, a script or a formula, and no request left the loopback.
+Markdown emphasis in the text (``*a*``, ``**a**``) is the article's own styling: its
+words show in a styled ``span``, escaped, without the marks.
 
 Run with ``.venv/bin/python -m pytest tests/test_browser_hostile.py -q``.
 """
@@ -75,7 +77,7 @@ EMPTY_NAME = "empty **bold** [l](http:evil.example) :smile:.txt"
 # What must be shown literally, as typed (each would be a link, bold, a formula or colour as Markdown).
 LITERALS = [
     "[a link](http://evil.example/md)",
-    "**bold text** __more bold__ *emphasis*",
+    "bold text more bold emphasis",  # Markdown emphasis: its words, styled, without their marks
     "$$x^2$$ and $y$ :red[red text] :smile: :material/home:",
     "![tracker](http://evil.example/t.png)",
     "<img src=http://evil.example/raw.png onerror=\"window.__pwned='img'\">",
@@ -167,7 +169,9 @@ def test_hostile_upload_is_shown_as_text(tab: Tab, hostile_app_url: str, tmp_pat
     page.get_by_label("Read an article").click()
     page.get_by_role("option", name=re.compile(r"^Boats \*\*bold title\*\*")).click()
     reader = page.locator("div.article")
-    expect(reader).to_contain_text("Migrants walked from Ventimiglia **popup bold**")
+    expect(reader).to_contain_text("Migrants walked from Ventimiglia popup bold [popup link]")
+    expect(reader.locator("span.md-strong")).to_have_text(["popup bold", "bold text", "more bold"])
+    expect(reader.locator("span.md-em")).to_have_text(["emphasis"])
     shown = reader.inner_text()
     for literal in LITERALS:
         assert literal in shown, f"{literal!r} is not shown as written in:\n{shown}"
@@ -189,7 +193,7 @@ def test_hostile_upload_is_shown_as_text(tab: Tab, hostile_app_url: str, tmp_pat
     reader.locator("a").filter(has=page.locator("mark.place", has_text="Ventimiglia")).click()
     expect(page).to_have_url(place_url(VENTIMIGLIA))
     expect(page.locator("p.passage").filter(has_text="popup bold")).to_contain_text(
-        "**popup bold** [popup link](http://evil.example/p) <img src=http://evil.example/popup.png> $$p^2$$"
+        "popup bold [popup link](http://evil.example/p) <img src=http://evil.example/popup.png> $$p^2$$"
     )
 
     # Its marker's popup on the map: the passage as text too.

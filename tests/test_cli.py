@@ -224,7 +224,7 @@ def test_a_file_with_the_text_of_another_is_counted_once_and_named(
     status, out, _ = run(["extract", "--format", "csv", *article_files, article_files[0]], capsys, tmp_path)
     assert status == 0
     assert [r["article_id"] for r in csv.DictReader(io.StringIO(out))] == ["one"] * 4 + ["two"]
-    assert f"{article_files[0]} has the same text as article 'one', read before" in caplog.text
+    assert f"{article_files[0]} has the same text as the article “Calais and Atlantis.”, read before" in caplog.text
 
 
 def test_jsonl_mentions_are_as_json(stub_geoparser, article_files: list[str], capsys, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ every non-``file:``/``data:`` request aborted and recorded (skipped when
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -31,12 +32,12 @@ from geo.gazetteer.geonames import GeoNamesGazetteer
 from geo.models import Article, Place
 from geo.pipeline import Geoparser
 from geo.render import basemaps, marker_class
-from geo.store import Store
+from geo.store import ArticleInfo, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-results" / "export"
 EVIL = "<img src=x onerror=alert(1)>"
-FIT_BOUNDS = re.compile(r"\bmap_[0-9a-f]+\.fitBounds\(")  # folium's call, not Leaflet's own code
+FIT_BOUNDS = re.compile(r'"bounds": \[\[')  # the bounds geo.framing fits the map to (none for an empty view)
 
 HENIN = Place("Hénin-Beaumont", 50.42, 2.95, "FR", "P.PPL", 3013525, "geonames")
 SQUARE = {"type": "Polygon", "coordinates": [[[0.0, 45.0], [5.0, 45.0], [5.0, 50.0], [0.0, 45.0]]]}
@@ -559,3 +560,38 @@ def test_categories_may_be_an_iterator(corpus: Store) -> None:
         s.mentions for s in story
     )
     assert "kinds: Places in the story" in to_html(corpus, categories=(c for c in ["story"]))
+
+
+def info(title: str, date: dt.date | None) -> ArticleInfo:
+    return ArticleInfo("id", title, "", date, "", "", 0, "v1")
+
+
+MAY_INFO = info("Police attack immigrant camp in Calais, France", dt.date(2014, 5, 29))
+SEPTEMBER_INFO = info("France: Calais mayor demands crackdown on migrants", dt.date(2014, 9, 6))
+
+
+@pytest.mark.parametrize(
+    ("view", "name"),
+    [
+        ({"articles": [MAY_INFO, SEPTEMBER_INFO], "every_article": True}, "news-atlas-2014-05-29-to-2014-09-06"),
+        ({"articles": [MAY_INFO, SEPTEMBER_INFO], "search": "Calais", "every_article": True},
+         "news-atlas-calais-2014-05-29-to-2014-09-06"),
+        ({"articles": [MAY_INFO], "search": "Calais"}, "news-atlas-calais-police-attack-immigrant-camp-2014-05-29"),
+        ({"articles": [MAY_INFO, info("Undated", None)]}, "news-atlas-2-articles-2014-05-29"),
+        ({"articles": [MAY_INFO], "kinds": ["story", "origin"]},
+         "news-atlas-police-attack-immigrant-camp-story-origin-2014-05-29"),
+        ({"articles": [info("Œuvres à Göteborg ** <b>", None)], "search": "../../etc/passwd"},
+         "news-atlas-etc-passwd-uvres-a-goteborg-b"),
+        ({"articles": [], "kinds": []}, "news-atlas-0-articles-no-kinds"),
+        ({"articles": [info("**", None)]}, "news-atlas-1-articles"),
+        ({"articles": [info("x" * 500, None)], "search": "y" * 500}, "news-atlas-" + "y" * 40 + "-" + "x" * 40),
+    ],
+    ids=["all", "search", "one-article", "some-undated", "kinds", "hostile-text", "nothing", "no-title-words", "long"],
+)  # fmt: skip
+def test_export_names_say_the_view(view: dict, name: str) -> None:
+    """Not news-atlas.* for every view: the search, the article (or how many), kinds left out, the dates."""
+    kinds = view.get("kinds", list(CATEGORIES))
+    stem = export.export_stem(view["articles"], every_article=view.get("every_article", False), kinds=kinds,
+                              search=view.get("search", ""))  # fmt: skip
+    assert stem == name
+    assert re.fullmatch(r"[a-z0-9-]+", stem)

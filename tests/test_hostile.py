@@ -99,8 +99,9 @@ INJECTION_PAGE = (
     + '<p><img src="http://evil.example/p.png" onerror="pwned()"> <a href="javascript:pwned()">pwned link</a></p>'
     "</article></body></html>"
 )
-# What the reader must show as written: each would be bold, a link, an image or a formula in Markdown.
-INJECTION_LITERALS = ["**pwned bold**", "[pwned link](http://evil.example/l)", "$$pwned^2$$ :red[pwned red]"]
+# What the reader must show as written: each would be a link, an image or a formula in Markdown.  Markdown
+# emphasis is the one exception: "**pwned bold**" shows as its words in a styled span, without the asterisks.
+INJECTION_LITERALS = ["pwned bold [pwned link](http://evil.example/l)", "$$pwned^2$$ :red[pwned red]"]
 
 
 # --- the table -----------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from builders import CALAIS_ME
 from geo.config import PROJECT_DIR, Settings
 from geo.corrections import Action, Correction, Scope
 from geo.exc import DamagedStoreError
-from geo.ingest import ingest_articles, ingest_paths, ingest_seeds, reindex
+from geo.ingest import ingest_articles, ingest_paths, ingest_seeds, reindex, store_article
 from geo.models import Article
 from geo.pipeline import Geoparser
 from geo.readers import read_pasted, read_path
@@ -399,3 +399,11 @@ def test_a_worker_whose_ingest_is_already_gone_ends_at_once(given: str, survives
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout) == ((0, "running\n") if survives else (1, ""))
+
+
+def test_a_duplicate_is_named_by_the_title_of_the_article_it_repeats(store: Store) -> None:
+    """Not "same text as article 'article'": the id of a pasted or untitled text says nothing to a reader."""
+    first = store_article(store, "a.md", Article("article", "Camp cleared in Calais", "Police in Calais."), (), "v1")
+    again = store_article(store, "b.txt", Article("b", "Another title", "Police in Calais."), (), "v1")
+    assert (first.status, again.status, again.article_id) == ("added", "duplicate", "article")
+    assert again.reason == "same text as the article “Camp cleared in Calais”, already stored"

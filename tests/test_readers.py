@@ -452,6 +452,30 @@ def test_read_pasted() -> None:
     assert read_pasted("Riots in Calais", article.text + " More.").id != article.id
 
 
+def test_read_pasted_keeps_author_date_and_source() -> None:
+    article = read_pasted("Boats", "Boats reached Lampedusa.", author=" A. Reporter ", date=dt.date(2015, 4, 20),
+                          url=" https://example.org/boats ")  # fmt: skip
+    assert (article.author, article.date, article.url) == (
+        "A. Reporter",
+        dt.date(2015, 4, 20),
+        "https://example.org/boats",
+    )
+    assert read_pasted("Boats", "Boats reached Lampedusa.").id == article.id  # the same paste, the same id
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "example.org/boats", "ftp://example.org/b", "http://", "https://a b.org/"],
+    ids=["script", "no-scheme", "ftp", "no-host", "space"],
+)
+def test_read_pasted_refuses_a_source_that_is_no_web_address(url: str) -> None:
+    with pytest.raises(IngestError) as excinfo:
+        read_pasted("Boats", "Boats reached Lampedusa.", url=url)
+    message = str(excinfo.value)
+    assert message.startswith(f"Pasted article 'Boats': its source URL {url!r} is not a web address")
+    assert "starting with http:// or https://, or leave it empty" in message
+
+
 def test_read_pasted_without_title_uses_the_first_line() -> None:
     article = read_pasted("", "\n# Dover ferries halted\nStrike at the port of Dover.")
     assert article.title == "Dover ferries halted"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import folium
@@ -14,7 +16,9 @@ from hypothesis import strategies as st
 
 from geo import render
 from geo.atlas import GeoparsedArticle, Passage, PlaceSummary
+from geo.framing import FIT_MAX_ZOOM, Framing
 from geo.models import Article, GeocodedMention, Mention, Place
+from geo.text import emphasis_spans
 
 CALAIS = Place("Calais", 50.95, 1.86, "FR", "P.PPL", 3029162, "geonames")
 FRANCE = Place("France", 46.0, 2.0, "FR", "A.PCLI", 3017382, "countryinfo")
@@ -94,8 +98,8 @@ def test_place_layer_markers_sized_coloured_and_escaped() -> None:
 
 def test_selected_place_is_drawn_highlighted() -> None:
     layer = render.build_place_layer([summary(CALAIS)], lambda s: "", selected_id="geonames:3029162")
-    (marker,) = layer._children.values()
-    assert marker.options["color"] == render.SELECTED_COLOUR
+    marker, framing = layer._children.values()
+    assert marker.options["color"] == render.SELECTED_COLOUR and isinstance(framing, Framing)
 
 
 def test_many_places_are_clustered_without_cdn_links() -> None:
@@ -115,15 +119,43 @@ def _script(layer: folium.FeatureGroup) -> str:
 
 
 @pytest.mark.parametrize(
-    ("places", "zoom_range"),
-    [([], (2, 2)), ([CALAIS], (9, 10)), ([CALAIS, FRANCE], (5, 7))],
+    ("places", "bounds"),
+    [([], None), ([CALAIS], [[50.95, 1.86], [50.95, 1.86]]), ([CALAIS, FRANCE], [[46.0, 1.86], [50.95, 2.0]])],
     ids=["none", "one", "two"],
 )
-def test_fit_view(places: list[Place], zoom_range: tuple[int, int]) -> None:
-    centre, zoom = render.fit_view([summary(p) for p in places])
-    assert zoom_range[0] <= zoom <= zoom_range[1]
-    if places:
-        assert min(p.lat for p in places) <= centre[0] <= max(p.lat for p in places)
+def test_layer_fits_the_map_to_its_places(places: list[Place], bounds: list | None) -> None:
+    """The browser fits the bounds (it knows the map's size in pixels); an empty view keeps the world."""
+    script = _script(render.build_place_layer([summary(p) for p in places], lambda s: ""))
+    view = json.loads(re.search(r"\}\)\(map_id, feature_group_id, (\{.*\})\);", script).group(1))
+    assert view["bounds"] == bounds and view["selected"] is None
+    assert view["maxZoom"] == FIT_MAX_ZOOM and "fitBounds(view.bounds" in script
+
+
+@pytest.mark.parametrize("clustered", [False, True], ids=["markers", "clusters"])
+def test_layer_brings_the_selected_place_into_view(clustered: bool) -> None:
+    """Markers: the selected place is panned to when outside the view; clusters stay the same when one is chosen."""
+    france = summary(FRANCE, 2, "country")
+    others = [summary(CALAIS, 1, name=f"P{i}") for i in range(render.CLUSTER_THRESHOLD if clustered else 1)]
+    script = _script(render.build_place_layer([france, *others], lambda s: "", selected_id=france.id))
+    view = json.loads(re.search(r"\}\)\(map_id, feature_group_id, (\{.*\})\);", script).group(1))
+    assert view["selected"] == (None if clustered else [46.0, 2.0])
+
+
+def test_small_markers_are_drawn_over_big_ones() -> None:
+    """Biggest first, so a small marker near a big one is not hidden under it (the selected one grows)."""
+    sizes = [summary(replace(CALAIS, geonameid=n), n) for n in (1, 30, 4, 9)]
+    script = _script(render.build_place_layer(sizes, lambda s: "", selected_id=sizes[0].id))
+    radii = [float(r) for r in re.findall(r'"radius": ([0-9.]+)', script)]
+    assert radii == sorted(radii, reverse=True) and len(radii) == 4
+    assert radii[-1] == render.marker_radius(4) and render.marker_radius(1) + 3 in radii
+
+
+@pytest.mark.parametrize("count", [2, render.CLUSTER_THRESHOLD + 1], ids=["markers", "clusters"])
+def test_a_popup_never_pans_the_map(count: int) -> None:
+    """A click selects, the app redraws the layer and the popup closes: panning for it moved the places away."""
+    places = [summary(replace(CALAIS, geonameid=n)) for n in range(count)]
+    script = _script(render.build_place_layer(places, lambda s: ""))
+    assert ('"autoPan": false' in script or "autoPan: false" in script) and '"autoPan": true' not in script
 
 
 def test_highlight_html_escapes_everything_and_marks_spans() -> None:
@@ -206,11 +238,53 @@ def test_reader_marks_the_passage_a_link_opened() -> None:
                                    geocoded(text, "police", None)),
     )  # fmt: skip
     body, scroll_to = render.reader_html(item, href=lambda m: "?place=c", passage=second)
-    assert body.startswith('<p class="byline reader-byline">no date · unknown author</p><div class="article">')
+    assert body.startswith('<h3 class="reader-title">T</h3><p class="byline reader-byline">no date · unknown author</p>'
+                           '<div class="article">')  # fmt: skip
     assert body.count('<mark class="place story">') == 2
     assert scroll_to == f"passage-{second}" and f'id="passage-{second}"' in body
     assert render.reader_html(item, href=lambda m: None, passage=3)[1] is None  # no sentence starts there
     assert "current-passage" not in render.reader_html(item, href=lambda m: None)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("The *Daily Star* said so.", 'The <span class="md-em">Daily Star</span> said so.'),
+        (
+            "Police in **Calais** came.",
+            'Police in <a href="?c"><mark class="place story"><span class="md-strong">Calais</span></mark></a> came.',
+        ),
+        (
+            "__Calais__ <b>*x*</b>.",
+            '<a href="?c"><mark class="place story"><span class="md-strong">Calais</span></mark>'
+            '</a> &lt;b&gt;<span class="md-em">x</span>&lt;/b&gt;.',
+        ),
+        (
+            "*Calais, France* fell.",
+            '<a href="?c"><mark class="place story"><span class="md-em">Calais</span></mark></a>'
+            '<span class="md-em">, France</span> fell.',
+        ),
+        (
+            "5*3*2 and snake_case_name in Calais.",
+            '5*3*2 and snake_case_name in <a href="?c"><mark class="place story">Calais</mark></a>.',
+        ),
+        (
+            "[Calais](http://evil.example) ![i](x.png).",
+            '[<a href="?c"><mark class="place story">Calais</mark></a>](http://evil.example) ![i](x.png).',
+        ),
+    ],
+    ids=["em", "strong-place", "underscores-and-html", "place-inside-em", "not-emphasis", "links-stay-text"],
+)
+def test_reader_shows_markdown_emphasis_as_emphasis_and_the_rest_as_text(text: str, shown: str) -> None:
+    """No raw asterisks around emphasis; links, images and HTML stay as written, escaped."""
+    mentions = (geocoded(text, "Calais", CALAIS),) if "Calais" in text else ()
+    item = GeoparsedArticle(Article("a", "**Title** <i>x</i>", text), mentions)
+    body, _ = render.reader_html(item, href=lambda m: "?c")
+    body = re.sub(r' target="_self" data-mention="\d+-\d+"', "", body)
+    assert body == (
+        '<h3 class="reader-title">**Title** &lt;i&gt;x&lt;/i&gt;</h3>'
+        f'<p class="byline reader-byline">no date · unknown author</p><div class="article">{shown}</div>'
+    )
 
 
 def test_legend_names_every_kind() -> None:
@@ -316,9 +390,14 @@ def test_article_html_only_marks_and_the_apps_own_links(text: str, spans: list[t
                 for s, e in spans if s < e]  # fmt: skip
     out = render.article_html(text, mentions, href=lambda m: f"?place=p&at={m.mention.start}", category=lambda m: "x")
     parsed = _Tags(out)
-    assert {tag for tag, _ in parsed.tags} <= {"br", "mark", "a"}
+    assert {tag for tag, _ in parsed.tags} <= {"br", "mark", "a", "span"}
     assert all(attrs["href"].startswith("?place=p&at=") for tag, attrs in parsed.tags if tag == "a")
-    assert "".join(parsed.text) == shown_text(text)
+    assert all(attrs == {"class": "md-em"} or attrs == {"class": "md-strong"}
+               for tag, attrs in parsed.tags if tag == "span")  # fmt: skip
+    marks = {
+        i for e in emphasis_spans(text) for i in (*range(e.start, e.start + e.mark), *range(e.end - e.mark, e.end))
+    }
+    assert "".join(parsed.text) == shown_text("".join(c for i, c in enumerate(text) if i not in marks))
 
 
 def test_passages_show_a_hostile_title_and_author_as_text() -> None:

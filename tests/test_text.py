@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.text import MAX_SENTENCE_CHARS, paragraph_spans, sentence_spans, tokenize
+from geo.text import MAX_SENTENCE_CHARS, emphasis_spans, paragraph_spans, sentence_spans, tokenize
 
 
 @pytest.mark.parametrize(
@@ -102,3 +102,39 @@ def test_long_runs_are_cut_at_whitespace_into_bounded_pieces(text: str) -> None:
     spans = sentence_spans(text, 0, len(text))
     assert all(end - start <= 5_000 for start, end in spans)
     assert [word for s, e in spans for word in text[s:e].split()] == text.split()
+
+
+@pytest.mark.parametrize(
+    ("text", "emphasised"),
+    [
+        ("The *Daily Star* said", [("*Daily Star*", 1)]),
+        (
+            "**bold text** __more bold__ *emphasis* _em_",
+            [("**bold text**", 2), ("__more bold__", 2), ("*emphasis*", 1), ("_em_", 1)],
+        ),
+        ("(*Financial Times*).", [("*Financial Times*", 1)]),
+        ("5*3*2 = 30", []),
+        ("snake_case_name", []),
+        ("* a list item *", []),
+        ("**half*", []),
+        ("*over\na line*", []),
+        ("*over\u2028a break*", []),
+        ("**", []),
+        ("*a*b*", []),
+    ],
+    ids=[
+        "em",
+        "each-kind",
+        "in-brackets",
+        "arithmetic",
+        "snake-case",
+        "list",
+        "unbalanced",
+        "newline",
+        "line-separator",
+        "marks-only",
+        "intraword",
+    ],
+)
+def test_emphasis_spans(text: str, emphasised: list[tuple[str, int]]) -> None:
+    assert [(text[e.start : e.end], e.mark) for e in emphasis_spans(text)] == emphasised

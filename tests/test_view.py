@@ -10,7 +10,15 @@ from builders import small_corpus, stored
 
 from geo.atlas import GeoparsedArticle
 from geo.render import tooltip_text as tooltip
-from geo.view import article_labels, find_clicked, query_offset, selection_change, table_rows, view_href
+from geo.view import (
+    article_labels,
+    find_clicked,
+    query_offset,
+    search_selection,
+    selection_change,
+    table_rows,
+    view_href,
+)
 
 
 @pytest.fixture
@@ -113,3 +121,15 @@ def test_selection_change_takes_each_new_click_or_row_once(corpus: list[Geoparse
 def test_query_offset_is_ascii_digits_within_the_text(value: str | None, offset: int | None) -> None:
     """Bug (issue 8): ?passage=%C2%B2 raised ValueError (str.isdigit accepts "²"), and so did 5,000 digits."""
     assert query_offset(value, limit=500) == offset
+
+
+@pytest.mark.parametrize(
+    ("search", "places", "selected"),
+    [("sangatte", 1, True), ("", 1, False), ("  ", 1, False), ("calais", 2, False), ("atlantis", 0, False)],
+    ids=["one-place-left", "no-search", "blank-search", "two-left", "none-left"],
+)
+def test_a_search_that_leaves_one_place_selects_it(
+    corpus: list[GeoparsedArticle], search: str, places: int, selected: bool
+) -> None:
+    summaries = stored(corpus).summaries()[:places]
+    assert search_selection(search, summaries) == (summaries[0].id if selected else None)
