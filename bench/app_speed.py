@@ -409,8 +409,16 @@ FOREIGN_ANSWERS: list[str] = []  # URLs of other hosts that answered: there must
 
 
 def _note_foreign_answer(request) -> None:  # type: ignore[no-untyped-def]
-    if urlsplit(request.url).hostname not in LOOPBACK:
+    if foreign(request.url):
         FOREIGN_ANSWERS.append(request.url)
+
+
+def foreign(url: str) -> bool:
+    """Whether a URL the page loaded is another host's: a ``blob:`` URL is its origin's, ``data:`` the page's own."""
+    parts = urlsplit(url)
+    if parts.scheme == "data":
+        return False
+    return urlsplit(parts.path if parts.scheme == "blob" else url).hostname not in LOOPBACK
 
 
 def wait_mark(page, frame: str, name: str) -> None:  # type: ignore[no-untyped-def]
