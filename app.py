@@ -30,6 +30,7 @@ from geo.atlas import (
     view_href,
 )
 from geo.config import Settings
+from geo.corrections import Correction
 from geo.exc import AssetError, GeoError
 from geo.explain import Explanation
 from geo.ingest import IngestReport, ingest_articles, ingest_seeds, reindex
@@ -91,6 +92,12 @@ def get_articles(store_path: str, revision: int) -> tuple[dict[str, ArticleInfo]
     infos = {info.id: info for info in store.article_infos()}
     labels = article_labels((info.id, info.title, info.date) for info in infos.values())
     return infos, labels, store.stale_article_ids(get_geoparser().version)
+
+
+@st.cache_resource(max_entries=4)
+def get_corrections(store_path: str, revision: int) -> list[Correction]:
+    """Every correction, for the corrections list; cached until the store changes (read, never changed)."""
+    return get_store(store_path).corrections()
 
 
 @st.cache_data(max_entries=64)
@@ -274,7 +281,7 @@ def page() -> None:
             review_ui.needs_review(store, in_view, labels, explain_article, set_view)
         else:
             st.info("No article is selected. Choose some in the sidebar, or add articles.")
-        review_ui.corrections_list(store, labels)
+        review_ui.corrections_list(store, get_corrections(str(store.path), store.revision()), labels)
         if st.button("Geoparse every article again", help="Reindex: corrections stay, applied on top of the new run."):
             with st.spinner("Geoparsing every article again…"):
                 count = reindex(store, get_geoparser(), everything=True)
