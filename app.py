@@ -22,6 +22,7 @@ from geo import export, render
 from geo.assets import install_outlines, install_vendor_assets
 from geo.atlas import CATEGORIES, GeoparsedArticle, place_id
 from geo.config import Settings
+from geo.corrections import Correction
 from geo.exc import AssetError, GeoError
 from geo.explain import Explanation
 from geo.ingest import IngestReport, ingest_articles, ingest_seeds, reindex
@@ -84,6 +85,12 @@ def get_articles(store_path: str, revision: int) -> tuple[dict[str, ArticleInfo]
     infos = {info.id: info for info in store.article_infos()}
     labels = article_labels((info.id, info.title, info.date) for info in infos.values())
     return infos, labels, store.stale_article_ids(get_geoparser().version)
+
+
+@st.cache_resource(max_entries=4)
+def get_corrections(store_path: str, revision: int) -> list[Correction]:
+    """Every correction, for the corrections list; cached until the store changes (read, never changed)."""
+    return get_store(store_path).corrections()
 
 
 @st.cache_data(max_entries=64)
@@ -253,11 +260,12 @@ def page() -> None:
         selected = clicked
         set_view(place=selected)
 
+    # The page is laid out top to bottom but drawn cheapest first: the browser shows each element as it arrives,
+    # so the passages and the review panel a click opens are not kept waiting by the map, the costliest part of
+    # a run; and a decision below the map (review, undo, reindex) reruns the page before the map is built.
     left, right = st.columns([3, 2], gap="medium")
-    with left:
-        stem = export.export_stem([infos[a] for a in in_view], every_article=articles_view is None, kinds=kinds,
-                                  search=search)  # fmt: skip
-        map_and_table(store, (in_view, len(infos), kinds, search, basemap, stem), summaries, excerpts, selected)
+    st.divider()
+    below = st.container()
     with right:
         if selected is None:
             st.info("Click a place on the map, in the table or in an article to read what the articles say there.")
@@ -265,20 +273,24 @@ def page() -> None:
             link = lambda p: view_href(articles=articles_view, place=selected, article=p.article_id, passage=p.start)  # noqa: E731
             passages = store.passages(selected, article_ids=articles_view, categories=kinds)
             st.html(render.passages_panel(by_place[selected], passages, store.article, link, limit=PANEL_PASSAGES))
-    st.divider()
-    if in_view:
-        reader(store, in_view, labels, articles_view)
-        review_ui.needs_review(store, in_view, labels, explain_article, set_view)
-    else:
-        st.info("No article is selected. Choose some in the sidebar, or add articles.")
-    review_ui.corrections_list(store, labels)
-    if st.button("Geoparse every article again", help="Reindex: corrections stay, applied on top of the new run."):
-        with st.spinner("Geoparsing every article again…"):
-            count = reindex(store, get_geoparser(), everything=True)
-        st.session_state["reindexed"] = f"Geoparsed {count:,} articles again; the corrections apply on top."
-        st.rerun()
-    if done := st.session_state.pop("reindexed", None):
-        st.html(render.message_html(done, kind="info"))
+    with below:
+        if in_view:
+            reader(store, in_view, labels, articles_view)
+            review_ui.needs_review(store, in_view, labels, explain_article, set_view)
+        else:
+            st.info("No article is selected. Choose some in the sidebar, or add articles.")
+        review_ui.corrections_list(store, get_corrections(str(store.path), store.revision()), labels)
+        if st.button("Geoparse every article again", help="Reindex: corrections stay, applied on top of the new run."):
+            with st.spinner("Geoparsing every article again…"):
+                count = reindex(store, get_geoparser(), everything=True)
+            st.session_state["reindexed"] = f"Geoparsed {count:,} articles again; the corrections apply on top."
+            st.rerun()
+        if done := st.session_state.pop("reindexed", None):
+            st.html(render.message_html(done, kind="info"))
+    with left:
+        stem = export.export_stem([infos[a] for a in in_view], every_article=articles_view is None, kinds=kinds,
+                                  search=search)  # fmt: skip
+        map_and_table(store, (in_view, len(infos), kinds, search, basemap, stem), summaries, excerpts, selected)
 
 
 st.set_page_config(page_title="News Atlas", page_icon="🗺️", layout="wide")

@@ -242,10 +242,15 @@ def _occurrence_label(text: str, option: str, options: list[str]) -> str:
     return f"{options.index(option) + 1}. {context}"
 
 
-def corrections_list(store: Store, labels: dict[str, str]) -> None:
-    """Every correction, newest first, filterable by article, place and reviewer, each with an Undo button."""
-    every = store.corrections()
-    with st.expander(f"Corrections ({len(every):,})"):
+def corrections_list(store: Store, every: Sequence[Correction], labels: dict[str, str]) -> None:
+    """Every correction (``every``, oldest first) shown newest first, filterable by article, place and reviewer,
+    each with an Undo button.
+
+    Drawn only while its expander is open: a hundred rows of widgets would cost every run of the page.
+    """
+    with st.expander(f"Corrections ({len(every):,})", key="corrections", on_change=lambda: None):
+        if not st.session_state.get("corrections"):
+            return
         left, middle, right = st.columns(3)
         article = left.selectbox("Article", ["", *labels], key="corrections-article",
                                  format_func=lambda a: labels.get(a, "Any article"))  # fmt: skip

@@ -43,6 +43,31 @@ reader). Figures are medians over the runs:
    store gives for that search (``Store.summaries(search=...)``, as the
    app asks it). Seeds also: the ``click`` on the × of the first article's
    chip in "Articles" to the markers of the other article.
+4. Click in the reader → review panel: the ``click`` on a highlighted place
+   in the reader (a page opened at ``?article=...``; seeds: the first
+   "Calais" of the May article; the archive: the first mention of its click
+   town, in the article of its first passage) to the panel's heading,
+   ``h3.review-name``, "Review “Calais”", beside the text, laid out (a
+   non-empty box) but not necessarily in view: the same click selects the
+   place, whose passages, above the reader, push the reader and its panel
+   down the page.
+5. Correction → map: in a page opened on that mention's panel
+   (``?article=...&mention=start-end``), the ``click`` on a button of the
+   panel to the map frame drawing a new places layer that shows the change:
+   "Choose" on the mention's first candidate not on the map (seeds: Calais,
+   Maine) until that layer holds a marker at its coordinates; "Not a place"
+   on the one mention of a place named once in the store, until the new
+   layer has no marker there (clustered or not). Each correction is undone
+   afterwards through the store (``Store.undo_correction``) and a page
+   loaded, untimed, so that every run starts from the same store and warm
+   caches.
+
+The archive also holds ``--corrections`` (default 1,000) corrections before
+the app starts, made through the store's corrections API
+(``Store.add_correction``) on mentions drawn with a fixed seed from articles
+the figures do not read: about half confirmations, a quarter "Not a place", a
+quarter moves to another place of the same name; one in twenty goes by name
+through its article and one in a hundred is a collection rule.
 
 Every time is stamped in the browser, as ``performance.timeOrigin +
 performance.now()`` (one clock for the page and the map frame), by a probe
@@ -66,7 +91,8 @@ Python side) and the map payload sent on each rerun.
 Prints a Markdown section; ``--write PATH`` also puts it between
 ``<!-- app-speed:start -->`` and ``<!-- app-speed:end -->`` in PATH.
 
-    python bench/app_speed.py [--runs N] [--places N] [--basemap none|osm] [--write PATH]
+    python bench/app_speed.py [--runs N] [--places N] [--articles N] [--corrections N]
+                              [--only seeds,synthetic,archive] [--basemap none|osm] [--write PATH]
 """
 
 from __future__ import annotations
@@ -76,6 +102,8 @@ import base64
 import json
 import logging
 import os
+import random
+import re
 import socket
 import statistics
 import subprocess
@@ -84,6 +112,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
@@ -101,10 +130,13 @@ from synthetic import DEFAULT_PLACES, SyntheticCorpus, build_corpus  # noqa: E40
 
 from geo import render  # noqa: E402
 from geo.assets import install_outlines  # noqa: E402
-from geo.atlas import PlaceSummary  # noqa: E402
+from geo.atlas import PlaceSummary, place_id  # noqa: E402
 from geo.config import PROJECT_DIR, Settings  # noqa: E402
+from geo.corrections import Action, Correction, Scope  # noqa: E402
 from geo.ingest import ingest_paths  # noqa: E402
+from geo.models import Place  # noqa: E402
 from geo.pipeline import Geoparser  # noqa: E402
+from geo.review import mention_review, span_param  # noqa: E402
 from geo.store import Store  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -117,6 +149,8 @@ MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 SEARCH_BOX = "[data-testid='stSidebar'] input[aria-label='Find a place']"
 SEED_PLACE = ("geonames:2976217", "Sangatte", "refugee centre in")  # id, name, passage text
 SEED_SEARCH = "Calais"
+SEED_REVIEW = ("calais-police-attack-camp-2014-05-29", "Calais")  # article id, the place name to review there
+CORRECTIONS_SEED = 10  # the archive's corrections are drawn with this seed
 QUIET_MS = 500  # the app is idle after this long with no script running and no WebSocket message
 MAXZOOM_ERROR = "Map has no maxZoom specified"
 RETURNED_OBJECTS = ("last_object_clicked", "last_object_clicked_tooltip")  # as app.py asks st_folium
@@ -133,6 +167,11 @@ TARGETS = {  # seconds, by (corpus, measurement)
     ("archive", "load"): 4.0,
     ("archive", "first"): 4.0,
     ("archive", "click"): 1.5,
+    ("seeds", "review"): 0.5,  # issue 10: the panel within 0.5 s of the click, a correction on the map within 1 s
+    ("seeds", "move"): 1.0,
+    ("seeds", "reject"): 1.0,
+    ("archive", "move"): 1.0,
+    ("archive", "reject"): 1.0,
 }
 
 # The probe, run in every frame. A time is performance.timeOrigin + performance.now(): epoch
@@ -142,9 +181,10 @@ PROBE = r"""
   if (window.__atlas) { window.__atlas.attach(); return; }
   const now = () => performance.timeOrigin + performance.now();
   const A = window.__atlas = {marks: {}, errors: [], ws: [], lastWs: 0, expected: null, text: null,
-                              doc: null, markersAtAttach: false, now};
+                              doc: null, markersAtAttach: false, place: null, layer: null, now};
   A.reset = (...names) => { for (const n of names) delete A.marks[n]; };
   const mark = (n) => { if (!(n in A.marks)) A.marks[n] = now(); };
+  const laidOut = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
   const shown = (el) => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
@@ -155,18 +195,30 @@ PROBE = r"""
   };
   const placeClass = (el) => [...el.classList].find((c) => c.startsWith('place-') && c !== 'place-marker') || '';
   const markerSet = () => JSON.stringify([...document.querySelectorAll('path.place-marker')].map(placeClass).sort());
+  // st_folium draws each places layer it gets as a new feature group, pushed on window.feature_group.
+  const newestLayer = () => (window.feature_group || []).at(-1) || null;
+  const holds = (group, [lat, lon]) => group.getLayers().some((l) => (l.getLatLng
+    && Math.abs(l.getLatLng().lat - lat) < 1e-6 && Math.abs(l.getLatLng().lng - lon) < 1e-6)
+    || (typeof l.getLayers === 'function' && holds(l, [lat, lon])));  // a marker cluster group's markers
   const check = () => {
     if (!('markers' in A.marks) && anyMarkerShown()) mark('markers');
     if (!('outlines' in A.marks) && document.querySelector('.leaflet-outlines-pane path')) mark('outlines');
     if (A.expected !== null && !('markerSet' in A.marks) && markerSet() === A.expected) mark('markerSet');
+    if (A.place !== null && !('place' in A.marks)) {
+      const layer = newestLayer();
+      if (layer && layer !== A.layer && holds(layer, A.place[0]) === A.place[1]) mark('place');
+    }
     if (A.text !== null && !('text' in A.marks)) {
       for (const el of document.querySelectorAll(A.text[0])) {
-        if (el.textContent.includes(A.text[1]) && shown(el)) { mark('text'); break; }
+        if (el.textContent.includes(A.text[1]) && (A.text[2] ? laidOut(el) : shown(el))) { mark('text'); break; }
       }
     }
   };
   A.expectMarkers = (classes) => { A.reset('markerSet'); A.expected = JSON.stringify([...classes].sort()); check(); };
-  A.expectText = (selector, text) => { A.reset('text'); A.text = [selector, text]; check(); };
+  // Shown in the viewport, or (anywhere) laid out wherever the page is scrolled.
+  A.expectText = (selector, text, anywhere) => { A.reset('text'); A.text = [selector, text, anywhere]; check(); };
+  // A new places layer with (present) or without a marker at [lat, lon].
+  A.expectPlace = (latlon, present) => { A.reset('place'); A.layer = newestLayer(); A.place = [latlon, present]; };
   const observer = new MutationObserver(check);
   // Chromium keeps an iframe's first (about:blank) window for the document it loads next: this
   // object survives, the document and its observers do not. The page calls attach() again.
@@ -318,6 +370,18 @@ class Scenario:
     search: str
     chip: bool
     note: str
+    review: tuple[str, str] | None = None  # article id and place name reviewed in the reader (its first mention)
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """A mention the review figures click, in its article."""
+
+    article_id: str
+    span: str  # "270-276", as the reader's links and the URL's ``mention`` name it
+    name: str
+    latlon: tuple[float, float]  # where the change shows on the map (the new place; the rejected one)
+    move_to: str = ""  # the candidate "Choose" moves it to
 
 
 @dataclass(frozen=True)
@@ -329,6 +393,8 @@ class Expected:
     search_set: list[str]
     chip_label: str
     chip_set: list[str]
+    review: Reviewed | None = None
+    reject: Reviewed | None = None
 
 
 def say(text: str) -> None:
@@ -409,8 +475,16 @@ FOREIGN_ANSWERS: list[str] = []  # URLs of other hosts that answered: there must
 
 
 def _note_foreign_answer(request) -> None:  # type: ignore[no-untyped-def]
-    if urlsplit(request.url).hostname not in LOOPBACK:
+    if foreign(request.url):
         FOREIGN_ANSWERS.append(request.url)
+
+
+def foreign(url: str) -> bool:
+    """Whether a URL the page loaded is another host's: a ``blob:`` URL is its origin's, ``data:`` the page's own."""
+    parts = urlsplit(url)
+    if parts.scheme == "data":
+        return False
+    return urlsplit(parts.path if parts.scheme == "blob" else url).hostname not in LOOPBACK
 
 
 def wait_mark(page, frame: str, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -509,21 +583,82 @@ def outlines_drawn(page, scenario: Scenario, expected: Expected) -> Sample:  # t
     return sample(page, "page", "navigation", "map", "outlines")
 
 
-ACTIONS: dict[str, tuple[str, Callable[..., Sample] | None]] = {
-    "load": ("Page load → markers visible", None),
-    "first": ("Page load, first visit (empty cache) → markers visible", None),
-    "outlines": ("Page load → country outlines drawn", outlines_drawn),
-    "click": ("Click marker → passages shown", click_to_passages),
-    "search": ("Find a place + Enter → map updated", search_to_map),
-    "chip": ("Remove an article chip → map updated", chip_to_map),
-}
+def reader_to_panel(page, scenario: Scenario, expected: Expected) -> Sample:  # type: ignore[no-untyped-def]
+    reviewed = _needed(expected.review)
+    link = page.locator(f"div.article a[data-mention='{reviewed.span}']")
+    link.scroll_into_view_if_needed(timeout=0)
+    wait_idle(page)
+    # Laid out, not in view: the passages of the place, opened by the same click, push the reader down.
+    page.evaluate("(t) => { window.__atlas.expectText('h3.review-name', t, true); window.__atlas.reset('click'); }",
+                  f"Review “{reviewed.name}”")  # fmt: skip
+    link.click(timeout=0)
+    wait_mark(page, "page", "text")
+    return sample(page, "page", "click", "page", "text")
+
+
+def _correct(page, button: str, latlon: tuple[float, float], present: bool) -> Sample:  # type: ignore[no-untyped-def]
+    """Click a button of the open review panel; until the map's new places layer shows the change."""
+    locator = page.locator(f".st-key-{button} button:visible")
+    locator.scroll_into_view_if_needed(timeout=0)
+    wait_idle(page)
+    page.evaluate(f"([l, p]) => {{ {_MAP_PROBE}.expectPlace(l, p); window.__atlas.reset('click'); }}",
+                  [list(latlon), present])  # fmt: skip
+    locator.click(timeout=0)
+    wait_mark(page, "map", "place")
+    return sample(page, "page", "click", "map", "place")
+
+
+def move_to_map(page, scenario: Scenario, expected: Expected) -> Sample:  # type: ignore[no-untyped-def]
+    reviewed = _needed(expected.review)
+    return _correct(page, "choose-" + re.sub(r"[^A-Za-z0-9_-]", "-", reviewed.move_to), reviewed.latlon, True)
+
+
+def reject_to_map(page, scenario: Scenario, expected: Expected) -> Sample:  # type: ignore[no-untyped-def]
+    return _correct(page, "review-reject", _needed(expected.reject).latlon, False)
+
+
+def _opened(reviewed: Reviewed | None, *, panel: bool) -> str:
+    """The query of a page whose reader shows the mention's article (and its review panel)."""
+    reviewed = _needed(reviewed)
+    return f"?article={reviewed.article_id}" + (f"&mention={reviewed.span}" if panel else "")
+
+
+def _needed(reviewed: Reviewed | None) -> Reviewed:
+    if reviewed is None:  # run_scenario measures the review only when the corpus has one
+        raise SystemExit("app_speed: no mention to review in this corpus")
+    return reviewed
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a corpus: what it measures in a fresh page."""
+
+    label: str
+    run: Callable[..., Sample] | None = None  # None: the page load itself
+    query: Callable[[Expected], str] | None = None  # the page's query string, from what the store holds
+    undo: bool = False  # the action made a correction: undo it afterwards
+
+
+FIGURES: dict[str, Figure] = {
+    "load": Figure("Page load → markers visible"),
+    "first": Figure("Page load, first visit (empty cache) → markers visible"),
+    "outlines": Figure("Page load → country outlines drawn", outlines_drawn),
+    "click": Figure("Click marker → passages shown", click_to_passages),
+    "search": Figure("Find a place + Enter → map updated", search_to_map),
+    "chip": Figure("Remove an article chip → map updated", chip_to_map),
+    "review": Figure("Click a place in the reader → review panel shown", reader_to_panel,
+                     lambda e: _opened(e.review, panel=False)),
+    "move": Figure("Choose another candidate → map updated", move_to_map, lambda e: _opened(e.review, panel=True),
+                   undo=True),
+    "reject": Figure("Not a place → map updated", reject_to_map, lambda e: _opened(e.reject, panel=True), undo=True),
+}  # fmt: skip
 
 
 # -- one corpus -----------------------------------------------------------------------------------
 
 
-def expectations(store_path: Path, scenario: Scenario) -> Expected:
-    """The markers and labels the page must show, asked of the store the app filled."""
+def expectations(store_path: Path, scenario: Scenario, geoparser: Geoparser) -> Expected:
+    """The markers, labels and mentions the page must show, asked of the store the app filled."""
 
     def classes(summaries: Sequence[PlaceSummary]) -> list[str]:
         if len(summaries) > render.CLUSTER_THRESHOLD:
@@ -532,17 +667,72 @@ def expectations(store_path: Path, scenario: Scenario) -> Expected:
 
     store = Store(store_path)
     try:
-        summaries = {s.id: s for s in store.summaries()}
+        every = store.summaries()
+        summaries = {s.id: s for s in every}
         if scenario.click_id not in summaries:
             raise SystemExit(f"app_speed: {scenario.click_id} is not a place of {scenario.folder}")
         infos = store.article_infos()
+        review = reject = None
+        if scenario.review:
+            review = review_target(store, scenario.review, set(summaries), geoparser)
+            reject = reject_target(store, every, {scenario.review[0]})
         return Expected(
             places=len(summaries),
             click_class=render.marker_class(summaries[scenario.click_id]).split()[1],
             search_set=classes(store.summaries(search=scenario.search)),
             chip_label=f"{infos[0].title} ({infos[0].date or 'no date'})",
             chip_set=classes(store.summaries(article_ids=[i.id for i in infos[1:]])) if scenario.chip else [],
+            review=review,
+            reject=reject,
         )
+    finally:
+        store.close()
+
+
+def review_target(store: Store, review: tuple[str, str], on_map: set[str], geoparser: Geoparser) -> Reviewed:
+    """The first mention of a name in an article, and the first of the panel's candidates not on the map."""
+    article_id, name = review
+    item = store.article(article_id)
+    mention = next((m for m in item.mentions if m.mention.text == name and m.place), None) if item else None
+    if item is None or mention is None:
+        raise SystemExit(f"app_speed: no placed mention {name!r} in the article {article_id!r}")
+    panel = mention_review(item, mention, geoparser.explain(item.article.text), geoparser.gazetteer)
+    elsewhere = [c.place for c in panel.candidates if c.id not in on_map]
+    if not elsewhere:
+        raise SystemExit(f"app_speed: the panel's places called {name!r} are all on the map: none to move it to")
+    return Reviewed(article_id, span_param(mention.mention), name, (elsewhere[0].lat, elsewhere[0].lon),
+                    place_id(elsewhere[0]))  # fmt: skip
+
+
+def reject_target(store: Store, summaries: Sequence[PlaceSummary], avoid: set[str]) -> Reviewed:
+    """The one mention of a place named once in the store, alone at its coordinates, outside ``avoid``'s articles."""
+    coordinates = Counter((s.place.lat, s.place.lon) for s in summaries)
+    for summary in reversed(summaries):  # from the fewest mentions
+        latlon = (summary.place.lat, summary.place.lon)
+        if summary.mentions != 1 or coordinates[latlon] != 1 or summary.article_ids[0] in avoid:
+            continue
+        passage = summary.passages[0]
+        start, end = passage.highlights[0]
+        text = store.texts([passage.article_id])[passage.article_id][start:end]
+        return Reviewed(passage.article_id, f"{start}-{end}", text, latlon)
+    raise SystemExit("app_speed: no place is named once in this corpus: nothing to reject")
+
+
+def undo_since(store_path: Path, last_id: int) -> None:
+    """Undo the corrections made after ``last_id`` (the review figures' own), through the store."""
+    store = Store(store_path)
+    try:
+        for correction in store.corrections():
+            if correction.id is not None and correction.id > last_id and correction.active:
+                store.undo_correction(correction.id)
+    finally:
+        store.close()
+
+
+def last_correction(store_path: Path) -> int:
+    store = Store(store_path)
+    try:
+        return max((c.id or 0 for c in store.corrections()), default=0)
     finally:
         store.close()
 
@@ -551,10 +741,12 @@ def store_path(scratch: Path, scenario: Scenario) -> Path:
     return scratch / f"store-{scenario.key}-{scenario.basemap}.sqlite3"
 
 
-def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path) -> tuple[list[Row], float | None, str, Path]:  # type: ignore[no-untyped-def]
+def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path,  # type: ignore[no-untyped-def]
+                 geoparser: Geoparser) -> tuple[list[Row], float | None, str, Path]:  # fmt: skip
     """Cold load, warm-up, ``runs`` timed iterations. Returns rows, cold load (ms), a failure, the store."""
     keys = ["load", "first", "outlines", "click", "search"] + (["chip"] if scenario.chip else [])
-    rows = {key: Row(key, ACTIONS[key][0]) for key in keys}
+    keys += ["review", "move", "reject"] if scenario.review else []
+    rows = {key: Row(key, FIGURES[key].label) for key in keys}
     rows["search"].label = f"Find “{scenario.search}” + Enter → map updated"
     store = store_path(scratch, scenario)
     with app_server(scenario, store, scratch) as url:
@@ -570,7 +762,9 @@ def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path) -> tuple
                 for row in rows.values():
                     row.failure = str(err)
                 return list(rows.values()), None, str(err), store
-            expected = expectations(store, scenario)
+            expected = expectations(store, scenario, geoparser)
+            if expected.review:
+                rows["move"].label = f"Choose {expected.review.move_to} for “{expected.review.name}” → map updated"
             for iteration in range(runs + 1):  # iteration 0 is the warm-up
                 for key in keys:
                     if rows[key].failure:
@@ -579,10 +773,11 @@ def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path) -> tuple
                     step = f"{scenario.key}, {f'run {iteration}' if iteration else 'warm-up'}, {key}"
                     say(f"{step}…")
                     visit = offline_context(browser) if key == "first" else context  # "first": an empty cache
+                    figure = FIGURES[key]
+                    before = last_correction(store) if figure.undo else 0
                     try:
-                        page, loaded = open_app(visit, url)
-                        action = ACTIONS[key][1]
-                        taken = loaded if action is None else action(page, scenario, expected)
+                        page, loaded = open_app(visit, url + (figure.query(expected) if figure.query else ""))
+                        taken = loaded if figure.run is None else figure.run(page, scenario, expected)
                         say(f"{step}: {_s(taken.total)} s")
                         if iteration:
                             rows[key].samples.append(taken)
@@ -594,6 +789,9 @@ def run_scenario(browser, scenario: Scenario, runs: int, scratch: Path) -> tuple
                             page.close()
                         if visit is not context:
                             visit.close()
+                    if figure.undo:  # the same store for the next run, and its view cached again by a page load
+                        undo_since(store, before)
+                        open_app(context, url)[0].close()
         finally:
             context.close()
     return list(rows.values()), cold.total, "", store
@@ -719,7 +917,8 @@ def scenarios(settings: Settings, synthetic: SyntheticCorpus | None, basemap: st
         Scenario("seeds", "Seed articles (`data/articles`)", settings.articles_dir, basemap, SEED_PLACE[0],
                  SEED_PLACE[2], None, SEED_SEARCH, True,
                  f"Click: {SEED_PLACE[1]} (`path.place-geonames-2976217`), until “{SEED_PLACE[2]}” "
-                 f"shows; search: “{SEED_SEARCH}”; chip: the first article's."),
+                 f"shows; search: “{SEED_SEARCH}”; chip: the first article's; review: the first “{SEED_REVIEW[1]}” "
+                 f"of `{SEED_REVIEW[0]}`.", SEED_REVIEW),
     ]  # fmt: skip
     if synthetic is None:
         return seeds
@@ -735,10 +934,13 @@ def scenarios(settings: Settings, synthetic: SyntheticCorpus | None, basemap: st
     ]  # fmt: skip
 
 
-def archive_scenario(settings: Settings, count: int, basemap: str, scratch: Path) -> Scenario:
-    """``count`` recombined LGL articles, ingested into the scenario's store; the click: its busiest town."""
+def archive_scenario(settings: Settings, count: int, corrections: int, basemap: str, scratch: Path,
+                     geoparser: Geoparser) -> Scenario:  # fmt: skip
+    """``count`` recombined LGL articles and ``corrections`` corrections in the scenario's store; the click: its
+    busiest town, reviewed in its first passage's article."""
     folder = synthetic_corpus.ensure(synthetic_corpus.default_out(count), count)
-    scenario = Scenario("archive", f"Archive, {count:,} articles", folder, basemap, "", "", None, "", False, "")
+    title = f"Archive, {count:,} articles, {corrections:,} corrections"
+    scenario = Scenario("archive", title, folder, basemap, "", "", None, "", False, "")
     store = Store(store_path(scratch, scenario))
     try:
         workers = os.cpu_count() or 1
@@ -749,22 +951,62 @@ def archive_scenario(settings: Settings, count: int, basemap: str, scratch: Path
         took = time.perf_counter() - started
         town = next(s for s in store.summaries() if s.place.feature.startswith("P."))
         first = store.passages(town.id)[0]
-        text = store.article(first.article_id).article.text[first.start : first.end]  # type: ignore[union-attr]
-        words = " ".join(text.splitlines()[0].split()[:5])
+        article = store.article(first.article_id).article  # type: ignore[union-attr]
+        words = " ".join(article.text[first.start : first.end].splitlines()[0].split()[:5])
+        name = article.text[slice(*first.highlights[0])]
         distinct = len({p.article_id for p in store.passages(town.id)})
+        started = time.perf_counter()
+        made = make_corrections(store, corrections, geoparser, avoid={p.article_id for p in store.passages(town.id)},
+                                avoid_names={name, town.place.name})  # fmt: skip
+        correcting = time.perf_counter() - started
     finally:
         store.close()
     return replace(
         scenario, click_id=town.id, click_text=words, click_latlon=(town.place.lat, town.place.lon),
-        search=town.place.name,
+        search=town.place.name, review=(first.article_id, name),
         note=f"{len(report.of('added')):,} articles recombined from the LGL texts (`bench/synthetic_corpus.py`), "
-        f"ingested before the app starts ({took:.0f} s, {workers} workers). Click: {town.label} "
-        f"({town.mentions:,} mentions in {distinct:,} articles), out of its cluster at the deepest zoom, "
-        f"until “{words}” shows; search: “{town.place.name}”.",
+        f"ingested before the app starts ({took:.0f} s, {workers} workers), then {corrections:,} corrections "
+        f"({made}) made through `Store.add_correction` ({correcting:.0f} s). Click: {town.label} ({town.mentions:,} "
+        f"mentions in "
+        f"{distinct:,} articles), out of its cluster at the deepest zoom, until “{words}” shows; search: "
+        f"“{town.place.name}”; review: the first “{name}” of the article “{article.title}”.",
     )  # fmt: skip
 
 
-def benchmark(runs: int, places: int, basemap: str, articles: int, only: set[str]) -> str:
+def make_corrections(store: Store, count: int, geoparser: Geoparser, *, avoid: set[str], avoid_names: set[str]) -> str:
+    """``count`` reviewers' decisions on mentions drawn with a fixed seed, outside ``avoid``'s articles and names.
+
+    About half confirm, a quarter say "Not a place", a quarter move the mention to another place of its name; one
+    in twenty goes by name through its article, one in a hundred through the collection. Returns what was made.
+    """
+    rng = random.Random(CORRECTIONS_SEED)
+    articles = [i.id for i in store.article_infos() if i.id not in avoid]
+    names = {n.casefold() for n in avoid_names}
+    made: Counter[str] = Counter()
+    while sum(made.values()) < count:
+        item = store.article(rng.choice(articles))
+        placed = [m for m in item.mentions if m.place and m.review == "automatic"] if item else []
+        placed = [m for m in placed if m.mention.text.casefold() not in names]
+        if item is None or not placed:
+            continue
+        m = rng.choice(placed)
+        draw = rng.random()
+        scope = Scope.COLLECTION if draw < 0.01 else Scope.ARTICLE if draw < 0.06 else Scope.MENTION
+        kind = rng.random()
+        current = place_id(m.place)  # type: ignore[arg-type]
+        others = [p for p in geoparser.gazetteer.candidates(m.mention.text) if place_id(p) != current]
+        after: Place | None = rng.choice(others) if kind >= 0.75 and others else None
+        action = Action.PLACE if after else Action.REJECT if 0.5 <= kind < 0.75 else Action.CONFIRM
+        store.add_correction(Correction(
+            scope=scope, action=action, name=m.mention.text, after=after, reviewer=rng.choice(["Ana", "Ben", ""]),
+            article_id=None if scope is Scope.COLLECTION else item.article.id,
+            span=(m.mention.start, m.mention.end) if scope is Scope.MENTION else None,
+        ))  # fmt: skip
+        made[f"{action.value} ({scope.value})"] += 1
+    return ", ".join(f"{n:,} {what}" for what, n in sorted(made.items()))
+
+
+def benchmark(runs: int, places: int, basemap: str, articles: int, corrections: int, only: set[str]) -> str:
     from playwright.sync_api import sync_playwright
 
     settings = Settings.load(online=False)
@@ -785,10 +1027,10 @@ def benchmark(runs: int, places: int, basemap: str, articles: int, only: set[str
             try:
                 chosen = [scenario for scenario in scenarios(settings, synthetic, basemap) if scenario.key in only]
                 if "archive" in only and articles:
-                    chosen.append(archive_scenario(settings, articles, basemap, scratch))
+                    chosen.append(archive_scenario(settings, articles, corrections, basemap, scratch, geoparser))
                 for scenario in chosen:
-                    rows, cold, failure, store = run_scenario(browser, scenario, runs, scratch)
-                    count = expectations(store, scenario).places if store.exists() else None
+                    rows, cold, failure, store = run_scenario(browser, scenario, runs, scratch, geoparser)
+                    count = expectations(store, scenario, geoparser).places if store.exists() else None
                     steps = server_steps(store, outlines, outlines_url, runs) if store.exists() else []
                     sections += report_section(scenario, rows, cold, failure, count, steps)
                     if MAXZOOM_ERROR in failure and scenario.basemap == "none":
@@ -798,7 +1040,7 @@ def benchmark(runs: int, places: int, basemap: str, articles: int, only: set[str
                             note=f"With `none` the clustered markers never appear (`{MAXZOOM_ERROR}`), so again with "
                             f"`NEWS_ATLAS_BASEMAP=osm`, its tile requests aborted. " + scenario.note,
                         )  # fmt: skip
-                        rows, cold, failure, store = run_scenario(browser, retry, runs, scratch)
+                        rows, cold, failure, store = run_scenario(browser, retry, runs, scratch, geoparser)
                         sections += report_section(retry, rows, cold, failure, count, [])
                 chromium = browser.version
             finally:
@@ -825,6 +1067,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments.add_argument("--places", type=int, default=DEFAULT_PLACES, help="cities of the synthetic corpus")
     arguments.add_argument("--basemap", default="none", choices=["none", "osm"], help="NEWS_ATLAS_BASEMAP (none)")
     arguments.add_argument("--articles", type=int, default=10_000, help="articles of the archive (default 10,000)")
+    arguments.add_argument("--corrections", type=int, default=1_000, help="corrections in the archive (default 1,000)")
     arguments.add_argument("--only", default="seeds,synthetic,archive", help="corpora to measure (default: all three)")
     arguments.add_argument("--write", type=Path, help="also put the report between the app-speed markers in this file")
     options = arguments.parse_args(argv)
@@ -836,7 +1079,7 @@ def main(argv: list[str] | None = None) -> int:
     only = set(options.only.split(","))
     if not only <= {"seeds", "synthetic", "archive"}:
         arguments.error("--only takes seeds, synthetic and archive, separated by commas")
-    report = benchmark(options.runs, options.places, options.basemap, options.articles, only)
+    report = benchmark(options.runs, options.places, options.basemap, options.articles, options.corrections, only)
     print(report)
     if options.write:
         write_block(options.write, report, SECTION)

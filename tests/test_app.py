@@ -406,6 +406,9 @@ def test_not_a_place_for_the_whole_article_and_undo() -> None:
     assert "mention" not in at.query_params
     assert "Calais" not in [m for m in re.findall(r'<mark class="place \w+">(\w+)</mark>', page_html(at))]
     (correction,) = stored_corrections()
+    assert f"undo-{correction.id}" not in [b.key for b in at.button]  # the list is drawn only when opened
+    at.session_state["corrections"] = True  # opened
+    at.run()
     at.button(key=f"undo-{correction.id}").click().run()
     assert messages(at, "info") == ["Undone: “Calais” (reject)."]
     assert not stored_corrections()[0].active
