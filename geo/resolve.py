@@ -161,10 +161,14 @@ CELL_CAPACITY = 16
 _COLOCATED_LAT_DEGREES = COLOCATED_KM / 111.0
 
 
+def _cell_of(lat: float, lon: float) -> tuple[int, int]:
+    return int(lat // _CELL_DEGREES), int(lon // _CELL_DEGREES)
+
+
 @lru_cache(maxsize=1 << 16)
 def _neighbourhood(lat: float, lon: float) -> tuple[tuple[int, int], ...]:
     """The grid cells within ``NEAR_KM`` of a point: worked out once per point, asked for in every round."""
-    row, column = int(lat // _CELL_DEGREES), int(lon // _CELL_DEGREES)
+    row, column = _cell_of(lat, lon)
     # A degree of longitude shrinks toward the poles: look further east and west there.
     reach = 1 if abs(lat) < 60 else min(int(360 / _CELL_DEGREES), int(1 / max(math.cos(math.radians(lat)), 0.01)) + 1)
     return tuple((r, c) for r in (row - 1, row, row + 1) for c in range(column - reach, column + reach + 1))
@@ -176,16 +180,13 @@ class _Grid(Generic[Key]):
     def __init__(self) -> None:
         self.cells: dict[tuple[int, int], dict[Key, Place]] = defaultdict(dict)
 
-    def _cell(self, place: Place) -> tuple[int, int]:
-        return int(place.lat // _CELL_DEGREES), int(place.lon // _CELL_DEGREES)
-
     def add(self, key: Key, place: Place) -> None:
-        cell = self.cells[self._cell(place)]
+        cell = self.cells[_cell_of(place.lat, place.lon)]
         if len(cell) < CELL_CAPACITY or key in cell:
             cell[key] = place
 
     def remove(self, key: Key, place: Place) -> None:
-        self.cells[self._cell(place)].pop(key, None)
+        self.cells[_cell_of(place.lat, place.lon)].pop(key, None)
 
     def around(self, place: Place) -> list[dict[Key, Place]]:
         """The non-empty cells around the place's, row by row: a list, not a generator (asked for every candidate)."""
@@ -304,9 +305,12 @@ class _Candidate:
     """A candidate place with the parts of its score that no round changes: its prior and its container."""
 
     place: Place
-    prior: float
-    fixed: tuple[Term, ...]
+    fixed: tuple[Term, ...]  # the prior first
     point_like: bool
+
+    @property
+    def prior(self) -> float:
+        return self.fixed[0][2]
 
 
 class Resolution:
@@ -458,8 +462,7 @@ class Resolution:
 
 def _weigh(place: Place, containers: Sequence[Place]) -> _Candidate:
     """A candidate with its prior and, when the text names a container that holds it, the container's bonus."""
-    weight = prior(place)
-    fixed: list[Term] = [("prior", None, weight)]
+    fixed: list[Term] = [("prior", None, prior(place))]
     for container in containers:
         same_country = place.country_code == container.country_code
         if (features.is_country(container.feature) and same_country) or (
@@ -467,7 +470,7 @@ def _weigh(place: Place, containers: Sequence[Place]) -> _Candidate:
         ):
             fixed.append(("container", container.name, CONTAINER_BONUS))
             break
-    return _Candidate(place, weight, tuple(fixed), features.is_point_like(place.feature))
+    return _Candidate(place, tuple(fixed), features.is_point_like(place.feature))
 
 
 def _division_without_suffix(key: str, gazetteer: Gazetteer) -> list[Place]:
